@@ -1,0 +1,30 @@
+# Two commands do all set-up on a fresh machine with only Python: `make run` and `make test`.
+# They bootstrap uv into .tools/, find Python 3.12 (pyenv or PATH), and create .venv from uv.lock.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+PYTHON312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12 /usr/bin/python3.12 /usr/local/bin/python3.12) python3.12)
+UV := .tools/bin/uv
+RUN := $(UV) run --frozen
+
+.PHONY: run test bench clean
+
+$(UV):
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv
+
+.venv/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python $(PYTHON312)
+	touch $@
+
+run: .venv/.synced  ## the main job: one story on syria-2016, then every US strategy compared
+	$(RUN) ceasefire run --scenario syria-2016 --seed 1
+	@if $(RUN) ceasefire --help | grep -q compare; then $(RUN) ceasefire compare --scenario syria-2016 --runs 2000 --seed 1; fi
+
+test: .venv/.synced  ## the whole test suite
+	$(RUN) pytest
+
+bench: .venv/.synced  ## engine speed and memory (not part of the tests)
+	$(RUN) python bench/engines.py
+
+clean:
+	rm -rf .venv .tools

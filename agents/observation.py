@@ -1,0 +1,63 @@
+"""What a strategy sees: the snapshot of the world at the start of a turn, from one actor's seat.
+
+Strategies read arrays (leading run dimension) and never the engine: all actors decide from the same snapshot
+before any action applies (two phases, DESIGN section 3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from model.world import World
+
+
+@dataclass(frozen=True)
+class Observation:
+    """The snapshot `world` seen by actor `me` on turn `turn` (read-only by convention)."""
+
+    world: World
+    me: int
+
+    @property
+    def turn(self) -> int:
+        return self.world.turn
+
+    @property
+    def batch(self) -> int:
+        return self.world.batch
+
+    @property
+    def n_issues(self) -> int:
+        return len(self.world.issue_ids)
+
+    @property
+    def counterpart(self) -> int:
+        return int(self.world.counterpart[self.me])
+
+    @property
+    def in_ceasefire(self) -> np.ndarray:
+        """(B,) a ceasefire is in force."""
+        return self.world.ceasefire
+
+    @property
+    def prefers_no_deal(self) -> np.ndarray:
+        """(B,) my alternative beats the deal on offer (as I judged it last turn)."""
+        return self.world.batna[:, self.me] > self.world.deal_value[:, self.me]
+
+    @property
+    def has_enemies(self) -> bool:
+        return bool(self.world.enemy[self.me].any())
+
+    def param(self, name: str) -> np.ndarray:
+        """A parameter, one value per run (B,)."""
+        return self.world.p[name]
+
+    def uniform(self, draw: int = 0) -> np.ndarray:
+        """(B,) uniform draws from this actor's own stream, keyed by run, turn and `draw`."""
+        from model.rng import Stream
+
+        return self.world.streams.uniform(self.turn, Stream.STRATEGY + self.me * 16 + draw)

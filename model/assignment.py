@@ -1,0 +1,40 @@
+"""Which strategy each actor plays in a run: the scenario's defaults, overridden per run."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from agents import strategies
+from model.errors import CeasefireError
+from model.scenario import Scenario
+
+
+def check_strategy_name(name: str, where: str) -> str:
+    if name not in strategies.names():
+        raise CeasefireError(f"{where}: unknown strategy {name!r}; allowed: {', '.join(strategies.names())}")
+    return name
+
+
+def assign(scenario: Scenario, us_strategy: str | None = None, overrides: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Strategy name per actor id: scenario defaults, then `us_strategy` for USA, then `overrides`.
+
+    Raises:
+        CeasefireError: an unknown actor or strategy, or `us_strategy` for a scenario without a USA.
+    """
+    chosen = {a.id: a.strategy for a in scenario.actors}
+    for actor_id, name in chosen.items():
+        check_strategy_name(name, f"{scenario.label}: actors ({actor_id}).strategy")
+    if us_strategy is not None:
+        if "USA" not in chosen:
+            raise CeasefireError(f"{scenario.label}: --us-strategy needs an actor USA; actors: {', '.join(chosen)}")
+        chosen["USA"] = check_strategy_name(us_strategy, "--us-strategy")
+    for actor_id, name in (overrides or {}).items():
+        if actor_id not in chosen:
+            raise CeasefireError(f"{scenario.label}: --strategy {actor_id}=...: unknown actor; allowed: {', '.join(chosen)}")
+        chosen[actor_id] = check_strategy_name(name, f"--strategy {actor_id}")
+    return chosen
+
+
+def instances(scenario: Scenario, chosen: Mapping[str, str]) -> list[strategies.Strategy]:
+    """Fresh strategy objects in actor order."""
+    return [strategies.get(chosen[a.id]) for a in scenario.actors]

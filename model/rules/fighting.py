@@ -1,0 +1,53 @@
+"""Fighting: Lanchester-style attrition between opposing camps (DESIGN section 3, step 3).
+
+Summary of rule: every actor in a camp directs fire `force x intensity` at the other camps; each camp's losses are
+`attrition x incoming fire`, shared among its members in proportion to their force, scaled by log-normal noise
+(fortune of war). Escalating above ordinary fighting also exposes the escalator's own force. While a ceasefire
+holds, intensity drops to a floor. Source: Lanchester (1916) square law, weekly; constants in `model.constants`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.rng import Stream
+from model.world import World
+
+
+def _incoming_fire(world: World, fire: np.ndarray) -> np.ndarray:
+    """Fire (B, A) each actor receives: the enemy camps' fire, shared by force within the camp."""
+    camp_force = world.force @ world.members  # (B, C)
+    camp_fire_received = fire @ world.enemy.astype(np.float64)  # (B, A): sum over enemies of their fire
+    share = np.divide(world.force, camp_force @ world.members.T, out=np.zeros_like(world.force),
+                      where=(camp_force @ world.members.T) > 0)
+    return camp_fire_received * share
+
+
+def expected_loss_share(world: World) -> np.ndarray:
+    """Share of its force each actor expects to lose per turn of ordinary fighting (no deal), shape (B, A)."""
+    fire = world.force * world.p["war_intensity"][:, None]
+    incoming = _incoming_fire(world, fire) * world.p["attrition"][:, None]
+    share = np.divide(incoming, world.force, out=np.zeros_like(incoming), where=world.force > 1e-9)
+    return np.minimum(share, 1.0)  # one cannot lose more than all of one's force
+
+
+def fight(world: World, intensity: np.ndarray) -> np.ndarray:
+    """Apply one turn of fighting at the chosen intensities; returns the force lost (B, A).
+
+    Args:
+        world: the batch; `force`, `casualties` and `intensity` are updated.
+        intensity: (B, A) intensity each actor chose (0..1).
+    """
+    floor = world.p["ceasefire_floor"][:, None]
+    effective = np.where(world.ceasefire[:, None], np.minimum(intensity, floor), intensity)
+    effective = np.where(world.engaged, effective, 0.0)
+    fire = world.force * effective
+    noise = np.exp(world.p["fight_noise"][:, None] * world.streams.normal(world.turn, Stream.FIGHT, world.n_actors))
+    losses = _incoming_fire(world, fire) * world.p["attrition"][:, None] * noise
+    above_ordinary = np.maximum(effective - world.p["war_intensity"][:, None], 0.0) * world.enemy.any(axis=1)
+    losses = losses + world.force * above_ordinary * world.p["escalation_cost"][:, None]
+    losses = np.minimum(losses, world.force)
+    world.force = world.force - losses
+    world.casualties = world.casualties + losses
+    world.intensity = effective
+    return losses

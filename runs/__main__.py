@@ -1,0 +1,5 @@
+"""`python -m runs` is the `ceasefire` command."""
+
+from runs.cli import app
+
+app()

@@ -1,0 +1,80 @@
+"""Shared fixtures: the built-in scenario, and small hand-made scenarios for mechanics tests."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+import pytest
+
+from model import scenario as scenario_module
+from model.rng import replicate_keys
+from model.turn import evaluate_current
+from model.world import World, build_world
+
+DUEL: dict[str, Any] = {
+    "scenario": {"name": "duel"},
+    "params": {"turns": 10, "perception_noise": 0.0, "incident_rate": 0.0},
+    "issues": [
+        {"id": "war_aim", "status_quo": 0.0, "contested": True},
+        {"id": "side_deal", "status_quo": 0.0, "contested": False},
+    ],
+    "camps": [{"id": "blue", "leader": "BLU"}, {"id": "red", "leader": "RED"}],
+    "actors": [
+        {"id": "BLU", "camp": "blue", "veto": True, "strategy": "hold_firm", "force": 10.0, "capability": 1.0,
+         "resolve": 0.5, "credibility": 0.5, "threat_harm": 0.2,
+         "ideal": {"war_aim": 1.0, "side_deal": 0.0}, "salience": {"war_aim": 0.7, "side_deal": 0.3}},
+        {"id": "RED", "camp": "red", "veto": True, "strategy": "hold_firm", "force": 10.0, "capability": 1.0,
+         "resolve": 0.5, "credibility": 0.5,
+         "ideal": {"war_aim": 0.0, "side_deal": 1.0}, "salience": {"war_aim": 0.6, "side_deal": 0.4}},
+        {"id": "CLI", "camp": "red", "spoiler": True, "patron": "RED", "strategy": "opportunist", "force": 5.0,
+         "resolve": 0.9, "ideal": {"war_aim": 0.0, "side_deal": 0.5}, "salience": {"war_aim": 0.9, "side_deal": 0.1}},
+    ],
+}
+
+
+def duel_data(**changes: Any) -> dict[str, Any]:
+    """A copy of the DUEL scenario data; `changes` maps 'actors.0.force' style paths to values."""
+    data = copy.deepcopy(DUEL)
+    for path, value in changes.items():
+        node: Any = data
+        parts = path.split(".")
+        for part in parts[:-1]:
+            node = node[int(part)] if part.isdigit() else node[part]
+        node[int(parts[-1]) if parts[-1].isdigit() else parts[-1]] = value
+    return data
+
+
+def make_world(data: dict[str, Any] | None = None, runs: int = 1, overrides: dict[str, Any] | None = None,
+               seed: int = 0) -> World:
+    spec = scenario_module.parse(data or duel_data(), "test.toml")
+    world = build_world(spec, replicate_keys(seed, 0, runs), overrides)
+    evaluate_current(world)
+    return world
+
+
+@pytest.fixture(scope="session")
+def syria():
+    return scenario_module.load("syria-2016")
+
+
+@pytest.fixture
+def duel_world() -> World:
+    return make_world()
+
+
+def all_scenarios() -> list[str]:
+    return scenario_module.builtin_names()
+
+
+def assert_frames_equal(a, b) -> None:
+    """Exact equality of two DataFrames (NaN equal to NaN)."""
+    assert list(a.columns) == list(b.columns)
+    assert len(a) == len(b)
+    for col in a.columns:
+        x, y = a[col].to_numpy(), b[col].to_numpy()
+        if x.dtype.kind == "f" or y.dtype.kind == "f":
+            np.testing.assert_array_equal(x.astype(float), y.astype(float), err_msg=col)
+        else:
+            assert (x == y).all(), col
