@@ -111,7 +111,7 @@ def _register_optional_commands() -> None:
     """Commands that live in their own modules register themselves here when present."""
     import importlib
 
-    for module in ("runs.batch_cli", "runs.compare_cli", "runs.validate_cli", "runs.app_cli"):
+    for module in ("runs.batch_cli", "runs.compare_cli", "runs.validate_cli", "runs.analysis_cli", "runs.app_cli"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:
