@@ -16,8 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from agents import strategies as registry
 from model import assignment, eventlog, recording
-from model.outcomes import summarize
+from model.outcomes import OUTCOMES, summarize
 from model.rng import replicate_keys
 from model.scenario import Scenario
 from model.turn import advance, evaluate_current
@@ -125,6 +126,7 @@ def run_replicates(
         parameter as columns), or (summary, model_trace, actor_trace) when `traces`.
     """
     chosen = assignment.assign(scenario, us_strategy, strategies)
+    strategy_names = registry.names()
     per_run = {k: np.asarray(v) for k, v in (per_run or {}).items()}
     for name, values in per_run.items():
         if values.shape != (runs,):
@@ -136,10 +138,12 @@ def run_replicates(
         overrides = dict(params or {}) | {k: v[start:stop] for k, v in per_run.items()}
         result = simulate(scenario, chosen, replicate_keys(seed, replicates[0], replicates[-1] + 1), overrides, traces)
         frame = pd.DataFrame(result.summary)
+        # Categoricals keep a million-row table small (a label per row would be a Python string each).
+        frame["outcome"] = pd.Categorical(frame["outcome"], categories=OUTCOMES)
         frame.insert(0, "replicate", replicates)
         frame.insert(1, "seed", seed)
         for actor_id, name in chosen.items():
-            frame[f"strategy_{actor_id}"] = name
+            frame[f"strategy_{actor_id}"] = pd.Categorical([name] * len(frame), categories=strategy_names)
         for name, values in per_run.items():
             frame[name] = values[start:stop]
         frames.append(frame)
@@ -149,8 +153,9 @@ def run_replicates(
         if progress is not None:
             progress(stop - start)
     summary = pd.concat(frames, ignore_index=True)
-    summary.insert(2, "scenario", scenario.name)
-    summary.insert(3, "us_strategy", chosen.get("USA", chosen[scenario.actor_ids[0]]))
+    summary.insert(2, "scenario", pd.Categorical([scenario.name] * len(summary)))
+    focal_strategy = chosen.get("USA", chosen[scenario.actor_ids[0]])
+    summary.insert(3, "us_strategy", pd.Categorical([focal_strategy] * len(summary), categories=strategy_names))
     if traces:
         return summary, pd.concat(model_frames, ignore_index=True), pd.concat(actor_frames, ignore_index=True)
     return summary

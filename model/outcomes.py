@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from model.rules.arrays import over_actors
 from model.rules.evaluation import utility
 from model.world import World
 
@@ -60,7 +61,7 @@ def summarize(world: World) -> dict[str, np.ndarray]:
     for k, issue in enumerate(world.issue_ids):
         cols[f"terms_{issue}"] = world.terms[:, k].copy()
     for c, camp in enumerate(world.camp_ids):
-        cols[f"casualties_{camp}"] = world.casualties @ world.members[:, c]
+        cols[f"casualties_{camp}"] = over_actors(world.casualties, world.members[:, c : c + 1])[:, 0]
     for a, actor in enumerate(world.actor_ids):
         cols[f"utility_{actor}"] = utilities[:, a]
     return cols

@@ -18,6 +18,7 @@ import numpy as np
 from scipy.special import ndtr
 
 from model.rng import Stream
+from model.rules.arrays import over_actors
 from model.rules.fighting import expected_loss_share
 from model.world import World
 
@@ -29,12 +30,16 @@ def utility(world: World, z: np.ndarray) -> np.ndarray:
 
 def camp_strength(world: World) -> np.ndarray:
     """S_c: each camp's force weighted by resolve (B, C), counting only engaged actors."""
-    return (world.force * world.resolve * world.engaged) @ world.members
+    return over_actors(world.force * world.resolve * world.engaged, world.members)
 
 
 def win_probability(strength: np.ndarray, gamma: np.ndarray) -> np.ndarray:
     """P_c = S_c^gamma / sum S^gamma along the last axis; equal chances when nobody has force."""
-    s = np.power(strength, gamma.reshape(gamma.shape + (1,) * (strength.ndim - 1)))
+    # exp(gamma log S) rather than np.power with a broadcast exponent, whose result can differ in the last bit
+    # with the batch size (see model.rules.arrays); exp and log of contiguous arrays do not.
+    exponent = gamma.reshape(gamma.shape + (1,) * (strength.ndim - 1))
+    with np.errstate(divide="ignore"):
+        s = np.exp(exponent * np.log(strength))
     total = s.sum(axis=-1, keepdims=True)
     n = strength.shape[-1]
     return np.divide(s, total, out=np.full_like(s, 1.0 / max(n, 1)), where=total > 0)
@@ -45,7 +50,7 @@ def per_turn_cost(world: World) -> np.ndarray:
     losses = world.p["loss_weight"][:, None] * expected_loss_share(world)
     threat_in_force = (world.threat_deadline >= 0) & world.engaged  # (B, J)
     expected_punishment = threat_in_force * world.credibility * world.threat_harm / world.p["threat_period"][:, None]
-    threat_cost = expected_punishment @ world.threat_exposed.astype(np.float64)
+    threat_cost = over_actors(expected_punishment, world.threat_exposed)
     sanctions = world.sanctioning * world.engaged * world.sanction_harm  # (B, J) harm j does to its counterpart
     sanctioned = np.zeros_like(sanctions)
     np.add.at(sanctioned, (slice(None), world.counterpart), sanctions)

@@ -11,15 +11,17 @@ from __future__ import annotations
 import numpy as np
 
 from model.rng import Stream
+from model.rules.arrays import over_actors
 from model.world import World
 
 
 def _incoming_fire(world: World, fire: np.ndarray) -> np.ndarray:
     """Fire (B, A) each actor receives: the enemy camps' fire, shared by force within the camp."""
-    camp_force = world.force @ world.members  # (B, C)
-    camp_fire_received = fire @ world.enemy.astype(np.float64)  # (B, A): sum over enemies of their fire
-    share = np.divide(world.force, camp_force @ world.members.T, out=np.zeros_like(world.force),
-                      where=(camp_force @ world.members.T) > 0)
+    camp_force = over_actors(world.force, world.members)  # (B, C)
+    camp_fire_received = over_actors(fire, world.enemy)  # (B, A): sum over enemies of their fire
+    in_camp = world.camp >= 0
+    own_camp_force = np.where(in_camp, camp_force[:, np.maximum(world.camp, 0)], 0.0) if in_camp.any() else np.zeros_like(world.force)
+    share = np.divide(world.force, own_camp_force, out=np.zeros_like(world.force), where=own_camp_force > 0)
     return camp_fire_received * share
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.rules.arrays import over_actors
 from model.world import World
 
 
@@ -79,7 +80,7 @@ def threats(world: World, threaten: np.ndarray, carry_out: np.ndarray, back_down
     # Victims: the punisher's target camp, except the threatened state itself.
     spared = np.zeros_like(world.threat_exposed)
     spared[np.arange(world.n_actors), world.counterpart] = True
-    victims = carried.astype(np.float64) @ (world.threat_exposed & ~spared).astype(np.float64)
+    victims = over_actors(carried.astype(np.float64), world.threat_exposed & ~spared)
     hit = np.minimum(victims, 1.0) * world.p["punish_fraction"][:, None] * world.force
     world.force = world.force - hit
     world.casualties = world.casualties + hit
