@@ -40,7 +40,7 @@ def describe(world: World, report: TurnReport, b: int = 0) -> list[str]:
         out += _moves(world, name, "links", act.link[b], before + act.concede[b])
         if report.pressure.threatened[b, i]:
             target = names[world.counterpart[i]]
-            out.append(f"{name} threatens {target}: a ceasefire by turn {world.threat_deadline[b, i]}, or else punishment "
+            out.append(f"{name} threatens {target}: a ceasefire by turn {report.pressure.deadline[b, i]}, or else punishment "
                        f"(credibility {world.credibility[b, i]:.2f})")
         if report.pressure.carried_out[b, i]:
             victims = [names[j] for j in np.flatnonzero(report.pressure.punished_force[b] > 0)]
@@ -73,7 +73,7 @@ def describe(world: World, report: TurnReport, b: int = 0) -> list[str]:
     if events.collapsed[b]:
         who = [f"{names[j]} (alternative {world.batna[b, j]:.2f} beats the deal {world.deal_value[b, j]:.2f})"
                for j in np.flatnonzero(events.defectors[b])]
-        out.append(f"CEASEFIRE COLLAPSES: {', '.join(who)} defects")
+        out.append(f"CEASEFIRE COLLAPSES: {', '.join(who)} {'defects' if len(who) == 1 else 'defect'}")
     if events.agreed[b]:
         out.append(f"CEASEFIRE AGREED on terms {_terms(world, world.terms[b])}")
     return [f"turn {report.turn}: {line}" for line in out]

@@ -15,8 +15,10 @@ from model.world import World
 
 def deal_on_offer(world: World) -> np.ndarray:
     """The offer y (B, K)."""
-    weight = (world.capability * world.engaged * world.veto)[:, :, None] * world.salience  # (B, A, K)
+    # Only veto players carry weight; the others' terms are exact zeros, so leaving them out changes nothing.
+    veto = np.flatnonzero(world.veto)
+    weight = (world.capability[:, veto] * world.engaged[:, veto])[:, :, None] * world.salience[:, veto, :]
     total = weight.sum(axis=1)
-    weighted = (weight * world.position).sum(axis=1)
+    weighted = (weight * world.position[:, veto, :]).sum(axis=1)
     offer = np.divide(weighted, total, out=world.status_quo.copy(), where=total > 0)
     return np.where(world.on_table, offer, world.status_quo)

@@ -30,6 +30,7 @@ class PressureEvents:
     carried_out: np.ndarray  # (B, A)
     backed_down: np.ndarray  # (B, A)
     threatened: np.ndarray  # (B, A) new or renewed threats
+    deadline: np.ndarray  # (B, A) the deadline set by each new threat, -1 elsewhere
     punished_force: np.ndarray  # (B, A) force destroyed by punishment, per victim
     supplied: np.ndarray  # (B, A) force added, per client
     credibility_before: np.ndarray  # (B, A)
@@ -38,9 +39,11 @@ class PressureEvents:
 def move_demands(world: World, concede: np.ndarray, link: np.ndarray) -> None:
     """Apply concessions (B, A, K) to demands; record how far each actor moved. A veto player's linked
     concession brings its issue onto the table."""
-    world.on_table = world.on_table | ((link != 0) & (world.veto & world.engaged)[:, :, None]).any(axis=1)
-    engaged = world.engaged[:, :, None]
-    new = np.clip(world.position + (concede + link) * engaged, 0.0, 1.0)
+    veto = np.flatnonzero(world.veto)
+    linked = (link[:, veto, :] != 0) & world.engaged[:, veto, None]
+    world.on_table = world.on_table | linked.any(axis=1)
+    step = (concede + link) * world.engaged[:, :, None]
+    new = np.clip(world.position + step, 0.0, 1.0)
     world.concession = np.abs(new - world.position).sum(axis=2)
     world.position = new
 
@@ -89,6 +92,7 @@ def threats(world: World, threaten: np.ndarray, carry_out: np.ndarray, back_down
     period = world.p["threat_period"].astype(np.int64)[:, None]
     world.threat_deadline = np.where(new, world.turn + period, world.threat_deadline)
     return PressureEvents(carried_out=carried, backed_down=backed, threatened=new,
+                          deadline=np.where(new, world.threat_deadline, -1),
                           punished_force=hit, supplied=np.zeros_like(hit), credibility_before=cred_before)
 
 

@@ -1,0 +1,237 @@
+"""Global sensitivity analysis with SALib: how much each uncertain number drives the share of runs ending with a
+ceasefire in force and the US concession, under one strategy.
+
+A SALib sample of the uncertain parameters (Sobol' via Saltelli/Sobol sequences, or Morris elementary effects) is
+run as one array program: each sample point gets `replicates` seeded runs (`run_replicates(..., per_run=...)`), and
+the model output at the point is the mean over them (share holding; mean US concession). Indices come with SALib's
+bootstrap confidence intervals. The default uncertain set and its ranges are defined here and documented in
+`docs/model.md` ("Uncertain parameters").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from model.errors import CeasefireError
+from model.scenario import Scenario
+
+OUTPUTS: dict[str, str] = {
+    "share_holding": "share of runs ending with a ceasefire in force",
+    "us_concession": "mean US concession (salience-weighted distance from its ideal to the terms)",
+}
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """One uncertain number: an override name (`ACTOR.field` or `params.NAME`), its range and why."""
+
+    name: str
+    low: float
+    high: float
+    reason: str
+
+
+def focal_actor(spec: Scenario) -> str:
+    """The actor whose strategy is studied: USA where present, else the first veto player."""
+    if "USA" in spec.actor_ids:
+        return "USA"
+    return next(a.id for a in spec.actors if a.veto)
+
+
+def counterpart_of(spec: Scenario, actor_id: str) -> str | None:
+    actor = spec.actor(actor_id)
+    if actor.counterpart:
+        return actor.counterpart
+    return next((a.id for a in spec.actors if a.veto and a.id != actor_id), None)
+
+
+def default_uncertainties(spec: Scenario) -> list[Uncertainty]:
+    """The default uncertain set for a scenario (ranges and reasons in docs/model.md):
+
+    - focal (US) `credibility` and `commitment` over [0, 1]: the counterfactual under study, unknowable in advance;
+    - focal `threat_harm` from 0.5x to 1.5x its value, if it has one: how much an 'or else' would hurt is a judgement;
+    - the counterpart's (Russia's) `resolve` over [0.3, 1]: from a Russia that would fold to one that would not;
+    - `perception_noise` over [0.05, 0.3] and `incident_rate` over [0, 0.3]: judgements in every scenario;
+    - the force of each armed spoiler in the counterpart's camp (the regime, Iran) from 0.5x to 1.5x: the sources
+      give ranges (deployable regime troops 20-25k of ~200k) and the conversion to combat power is a judgement.
+    """
+    focal = focal_actor(spec)
+    out = [
+        Uncertainty(f"{focal}.credibility", 0.0, 1.0, "how credible the focal actor's threats are: the question itself"),
+        Uncertainty(f"{focal}.commitment", 0.0, 1.0, "chance it carries out a threat at the deadline"),
+    ]
+    harm = spec.actor(focal).threat_harm
+    if harm > 0:
+        out.append(Uncertainty(f"{focal}.threat_harm", 0.5 * harm, 1.5 * harm, "judgement of what punishment costs the target, +-50%"))
+    other = counterpart_of(spec, focal)
+    if other is not None:
+        out.append(Uncertainty(f"{other}.resolve", 0.3, 1.0, "counterpart's tolerance for costs, from folding to unyielding"))
+    out.append(Uncertainty("params.perception_noise", 0.05, 0.3, "misperception of the balance of force, 5%-30%"))
+    out.append(Uncertainty("params.incident_rate", 0.0, 0.3, "weekly chance of a grave incident under a truce, 0-30%"))
+    if other is not None:
+        camp = spec.actor(other).camp
+        for a in spec.actors:
+            if camp is not None and a.camp == camp and a.spoiler and a.force > 0:
+                out.append(Uncertainty(f"{a.id}.force", 0.5 * a.force, 1.5 * a.force, "armed spoiler's combat power, +-50%"))
+    return out
+
+
+def problem(uncertainties: list[Uncertainty]) -> dict[str, Any]:
+    """The SALib problem dict."""
+    return {"num_vars": len(uncertainties), "names": [u.name for u in uncertainties],
+            "bounds": [[u.low, u.high] for u in uncertainties]}
+
+
+def strategy_kwargs(spec: Scenario, strategy: str) -> dict[str, Any]:
+    """`run_replicates` keywords that give the focal actor `strategy`."""
+    if "USA" in spec.actor_ids:
+        return {"us_strategy": strategy}
+    return {"strategies": {focal_actor(spec): strategy}}
+
+
+def run_samples(spec: Scenario, strategy: str, names: list[str], x: np.ndarray, replicates: int,
+                seed: int = 0) -> pd.DataFrame:
+    """Run every sample point (rows of x) `replicates` times as one batch; one row per run with a `sample` column.
+
+    Run i of the batch is replicate i of `seed`, so two strategies run on the same x and seed see common random
+    numbers run by run."""
+    from model.ensemble import run_replicates
+
+    if replicates < 1:
+        raise CeasefireError(f"--replicates {replicates}: must be at least 1")
+    n = x.shape[0]
+    per_run = {name: np.repeat(x[:, j], replicates) for j, name in enumerate(names)}
+    df = run_replicates(spec, runs=n * replicates, seed=seed, per_run=per_run, **strategy_kwargs(spec, strategy))
+    df.insert(0, "sample", np.repeat(np.arange(n), replicates))
+    return df
+
+
+def per_sample(df: pd.DataFrame) -> pd.DataFrame:
+    """Model outputs per sample point: share holding, mean US concession, mean US utility."""
+    grouped = df.assign(holding=(df["outcome"] == "holding").astype(float)).groupby("sample", sort=True)
+    return pd.DataFrame({"share_holding": grouped["holding"].mean(), "us_concession": grouped["us_concession"].mean(),
+                         "us_utility": grouped["us_utility"].mean()})
+
+
+def check_override_names(spec: Scenario, uncertainties: list[Uncertainty]) -> None:
+    from model.world import allowed_override_names
+
+    allowed = set(allowed_override_names(spec))
+    for u in uncertainties:
+        if u.name not in allowed:
+            raise CeasefireError(f"{spec.label}: unknown uncertain parameter {u.name!r}")
+        if not u.low < u.high:
+            raise CeasefireError(f"{u.name}: range [{u.low}, {u.high}] is empty")
+
+
+def sensitivity(spec: Scenario, strategy: str, method: str = "sobol", samples: int = 128, replicates: int = 20,
+                seed: int = 0, uncertainties: list[Uncertainty] | None = None) -> dict[str, Any]:
+    """Sobol' (first-order S1 and total ST) or Morris (mu*, sigma) indices with 95% confidence intervals.
+
+    Args:
+        samples: Sobol' base sample N (a power of 2; N x (D + 2) points) or Morris trajectories (N x (D + 1)).
+        replicates: seeded runs per sample point.
+
+    Returns:
+        {"indices": long DataFrame (output, parameter, index, value, conf), "samples": per-point outputs with the
+        parameter values, "uncertainties": the list, "method", "runs"}.
+    """
+    from SALib.analyze import morris as morris_analyze
+    from SALib.analyze import sobol as sobol_analyze
+    from SALib.sample import morris as morris_sample
+    from SALib.sample import sobol as sobol_sample
+
+    from model.assignment import assign
+
+    if method not in ("sobol", "morris"):
+        raise CeasefireError(f"--method {method!r}: allowed: sobol, morris")
+    if samples < 2:
+        raise CeasefireError(f"--samples {samples}: must be at least 2")
+    assign(spec, **strategy_kwargs(spec, strategy))  # a bad strategy name fails before any work
+    uncertainties = uncertainties or default_uncertainties(spec)
+    check_override_names(spec, uncertainties)
+    prob = problem(uncertainties)
+    if method == "sobol":
+        if samples & (samples - 1):
+            raise CeasefireError(f"--samples {samples}: Sobol' sampling needs a power of 2 (e.g. 64, 128, 256)")
+        x = sobol_sample.sample(prob, samples, calc_second_order=False, seed=seed)
+    else:
+        x = morris_sample.sample(prob, samples, num_levels=4, seed=seed)
+    outputs = per_sample(run_samples(spec, strategy, prob["names"], x, replicates, seed))
+    rows = []
+    for out in OUTPUTS:
+        y = outputs[out].to_numpy()
+        if method == "sobol":
+            res = sobol_analyze.analyze(prob, y, calc_second_order=False, seed=seed)
+            for j, name in enumerate(prob["names"]):
+                rows.append((out, name, "S1", res["S1"][j], res["S1_conf"][j]))
+                rows.append((out, name, "ST", res["ST"][j], res["ST_conf"][j]))
+        else:
+            res = morris_analyze.analyze(prob, x, y, num_levels=4, seed=seed)
+            for j, name in enumerate(prob["names"]):
+                rows.append((out, name, "mu_star", res["mu_star"][j], res["mu_star_conf"][j]))
+                rows.append((out, name, "sigma", res["sigma"][j], np.nan))
+    indices = pd.DataFrame(rows, columns=["output", "parameter", "index", "value", "conf"])
+    table = pd.concat([pd.DataFrame(x, columns=prob["names"]), outputs.reset_index(drop=True)], axis=1)
+    return {"indices": indices, "samples": table, "uncertainties": uncertainties, "method": method,
+            "runs": int(x.shape[0] * replicates), "points": int(x.shape[0]), "scenario": spec.name, "strategy": strategy}
+
+
+def ranked(indices: pd.DataFrame, method: str) -> pd.DataFrame:
+    """One row per output and parameter, ranked by total effect (ST) or mu*."""
+    main = "ST" if method == "sobol" else "mu_star"
+    wide = indices.pivot_table(index=["output", "parameter"], columns="index", values=["value", "conf"], dropna=False)
+    wide.columns = [f"{idx}" if v == "value" else f"{idx}_conf" for v, idx in wide.columns]
+    wide = wide.reset_index()
+    return wide.sort_values(["output", main], ascending=[True, False]).reset_index(drop=True)
+
+
+def format_indices(result: dict[str, Any]) -> str:
+    method = result["method"]
+    table = ranked(result["indices"], method)
+    cols = ["S1", "ST"] if method == "sobol" else ["mu_star", "sigma"]
+    lines = [f"{result['scenario']} / {result['strategy']}: {method} over {result['points']} points x "
+             f"{result['runs'] // result['points']} replicates = {result['runs']} runs; +- is the 95% confidence half-width"]
+    for out, meaning in OUTPUTS.items():
+        lines += ["", f"{out}: {meaning}", f"  {'parameter':26s}" + "".join(f"{c:>20s}" for c in cols)]
+        for _, row in table[table["output"] == out].iterrows():
+            cells = []
+            for c in cols:
+                conf = row.get(f"{c}_conf", np.nan)
+                cells.append(f"{row[c]:8.3f}" + (f" +-{conf:6.3f}" if np.isfinite(conf) else " " * 9))
+            lines.append(f"  {row['parameter']:26s}" + "".join(f"{cell:>20s}" for cell in cells))
+    return "\n".join(lines)
+
+
+def plot(result: dict[str, Any], path: Path) -> Path:
+    """Bar chart of the indices with their confidence intervals, one panel per output."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    method = result["method"]
+    table = ranked(result["indices"], method)
+    cols = ["S1", "ST"] if method == "sobol" else ["mu_star"]
+    fig, axes = plt.subplots(1, len(OUTPUTS), figsize=(6 * len(OUTPUTS), 0.5 * len(result["uncertainties"]) + 2), squeeze=False)
+    for ax, out in zip(axes[0], OUTPUTS, strict=True):
+        sub = table[table["output"] == out].iloc[::-1]
+        y = np.arange(len(sub))
+        h = 0.8 / len(cols)
+        for i, c in enumerate(cols):
+            err = sub.get(f"{c}_conf")
+            ax.barh(y + i * h, sub[c], height=h, xerr=None if err is None else np.nan_to_num(err.to_numpy()), label=c, capsize=2)
+        ax.set_yticks(y + h * (len(cols) - 1) / 2, sub["parameter"])
+        ax.set_title(out)
+        ax.legend()
+    fig.suptitle(f"{result['scenario']} / {result['strategy']}: {method} indices (95% CI)")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path

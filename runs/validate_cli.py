@@ -1,0 +1,33 @@
+"""`ceasefire validate`: the historical cases, pass or fail (registered on the app of `runs.cli`)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from runs.cli import app, user_errors
+
+
+@app.command()
+@user_errors
+def validate(
+    runs: Annotated[int, typer.Option("--runs", help="seeded replicates per case")] = 200,
+    case: Annotated[list[str], typer.Option("--case", help="built-in case name or path to a case .toml, repeatable (default: every built-in case)")] = [],  # noqa: B006
+    seed: Annotated[int, typer.Option("--seed", min=0, help="master seed")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of the table")] = False,
+) -> None:
+    """Run each validation case over N seeded replicates and check its [expected] criteria.
+
+    Exit status 0 when every case passes, 1 when any fails, 2 on bad input."""
+    from runs.validate import format_table
+    from runs.validate import validate as run_validation
+
+    results = run_validation(case or None, runs=runs, seed=seed)
+    if as_json:
+        typer.echo(json.dumps({"passed": all(r.passed for r in results), "cases": [r.to_dict() for r in results]}))
+    else:
+        typer.echo(format_table(results))
+    if not all(r.passed for r in results):
+        raise typer.Exit(1)
