@@ -16,7 +16,9 @@ def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, floa
     denom = 1.0 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return (float(max(0.0, centre - half)), float(min(1.0, centre + half)))
+    low = 0.0 if successes == 0 else max(0.0, centre - half)  # exact bounds at the edges, not rounding noise
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return (float(low), float(high))
 
 
 def bootstrap_mean_interval(values: np.ndarray, seed: int = 0, resamples: int = 2000,

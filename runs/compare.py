@@ -1,0 +1,201 @@
+"""Comparing strategies: a ranked table per US strategy with 95% intervals and paired differences against a
+baseline on common random numbers, and a US x Russia matrix with the minimax-regret US strategy.
+
+Every function takes the tidy per-run table (from `run_strategies`, `model.ensemble.run_replicates` or a batch's
+`runs.batch.load_results`) and returns a DataFrame.
+
+- Shares (ceasefire ever agreed, holding at the end, collapsed) have Wilson score intervals.
+- Means (US concession, US utility, casualties) have percentile bootstrap intervals.
+- The paired difference against the baseline pairs each run with the baseline's run on the same replicate (and
+  sample, and any other lever): the same random numbers and the same sampled world, so what differs is the
+  strategy. Its interval is the bootstrap interval of the mean of the per-pair differences.
+- Ranking: share holding at the end, then mean US utility (both higher first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from model.errors import CeasefireError
+from runs.stats import bootstrap_mean_interval, wilson_interval
+
+MAX_BOOTSTRAP_VALUES = 200_000
+"""Above this many values a mean's bootstrap uses fewer resamples (the interval is then ~normal anyway)."""
+
+ROW_KEYS = (
+    "rank", "strategy", "runs",
+    "p_ceasefire", "p_ceasefire_ci", "p_holding", "p_holding_ci", "p_collapsed", "p_collapsed_ci",
+    "median_first_turn", "median_turns_held",
+    "mean_us_concession", "mean_us_concession_ci", "mean_us_utility", "mean_us_utility_ci",
+    "mean_casualties", "mean_casualties_ci",
+    "diff_vs_baseline", "diff_vs_baseline_ci", "diff_us_utility_vs_baseline", "diff_us_utility_vs_baseline_ci",
+)
+"""Columns of `strategy_table` (and keys of each `compare --json` row)."""
+
+PAIR_KEYS = ("sample", "replicate")
+
+
+def _resamples(n: int) -> int:
+    return 2000 if n <= MAX_BOOTSTRAP_VALUES else 500
+
+
+def _mean_ci(values: np.ndarray, seed: int) -> tuple[float, list[float]]:
+    values = np.asarray(values, dtype=np.float64)
+    lo, hi = bootstrap_mean_interval(values, seed=seed, resamples=_resamples(values.size))
+    return float(np.mean(values)) if values.size else float("nan"), [lo, hi]
+
+
+def _share(mask: np.ndarray) -> tuple[float, list[float]]:
+    n, k = int(mask.size), int(np.count_nonzero(mask))
+    lo, hi = wilson_interval(k, n)
+    if not n:
+        return float("nan"), [lo, hi]
+    return k / n, [lo, hi]
+
+
+def _median(values: np.ndarray) -> float:
+    return float(np.median(values)) if values.size else float("nan")
+
+
+def pair_keys(runs: pd.DataFrame, group: str = "us_strategy") -> list[str]:
+    """Columns that identify a run apart from the compared strategy: sample and replicate, and every other
+    strategy column (another lever such as Russia's strategy)."""
+    keys = [k for k in PAIR_KEYS if k in runs.columns]
+    if "replicate" not in keys:
+        raise CeasefireError("the runs table has no 'replicate' column: cannot pair runs on common random numbers")
+    compared = "strategy_USA" if group == "us_strategy" else None
+    others = [c for c in runs.columns if c.startswith("strategy_") and c != compared and c != group]
+    return keys + [c for c in others if runs[c].nunique() > 1]
+
+
+def paired_difference(runs: pd.DataFrame, strategy: str, baseline: str, column: str, group: str = "us_strategy",
+                      seed: int = 0) -> tuple[float, list[float], int]:
+    """Mean of (strategy - baseline) over runs paired on common random numbers; its bootstrap interval; pairs."""
+    keys = pair_keys(runs, group)
+    a = runs.loc[runs[group] == strategy, [*keys, column]]
+    b = runs.loc[runs[group] == baseline, [*keys, column]]
+    merged = a.merge(b, on=keys, suffixes=("", "_base"), validate="one_to_one")
+    if merged.empty:
+        return float("nan"), [float("nan"), float("nan")], 0
+    diff = merged[column].to_numpy(dtype=np.float64) - merged[f"{column}_base"].to_numpy(dtype=np.float64)
+    mean, ci = _mean_ci(diff, seed)
+    return mean, ci, int(len(diff))
+
+
+def strategy_table(runs: pd.DataFrame, baseline: str | None = "concede", group: str = "us_strategy",
+                   seed: int = 0) -> pd.DataFrame:
+    """The ranked table: one row per strategy (columns `ROW_KEYS`; intervals are [lo, hi] lists).
+
+    `diff_vs_baseline` is the paired difference in the share holding at the end; `diff_us_utility_vs_baseline`
+    the paired difference in US utility. Both are NaN when no baseline is given.
+    """
+    if runs.empty:
+        raise CeasefireError("no runs to compare")
+    if group not in runs.columns:
+        raise CeasefireError(f"the runs table has no column {group!r}")
+    names = list(dict.fromkeys(runs[group].tolist()))
+    if baseline is not None and baseline not in names:
+        raise CeasefireError(f"--baseline {baseline}: not among the strategies compared ({', '.join(names)})")
+    runs = runs.assign(_holding=(runs["outcome"] == "holding").astype(np.float64))
+    rows: list[dict[str, Any]] = []
+    for i, name in enumerate(names):
+        sub = runs[runs[group] == name]
+        agreed = sub["first_agreed_turn"].to_numpy() >= 0
+        row: dict[str, Any] = {"strategy": name, "runs": int(len(sub))}
+        row["p_ceasefire"], row["p_ceasefire_ci"] = _share(agreed)
+        row["p_holding"], row["p_holding_ci"] = _share(sub["outcome"].to_numpy() == "holding")
+        row["p_collapsed"], row["p_collapsed_ci"] = _share(sub["outcome"].to_numpy() == "collapsed")
+        row["median_first_turn"] = _median(sub["first_agreed_turn"].to_numpy()[agreed])
+        row["median_turns_held"] = _median(sub["turns_held"].to_numpy()[agreed])
+        for j, col in enumerate(("us_concession", "us_utility", "casualties")):
+            row[f"mean_{col}"], row[f"mean_{col}_ci"] = _mean_ci(sub[col].to_numpy(), seed=seed + 101 * i + j)
+        for out_key, col in (("diff_vs_baseline", "_holding"), ("diff_us_utility_vs_baseline", "us_utility")):
+            if baseline is None:
+                row[out_key], row[f"{out_key}_ci"] = float("nan"), [float("nan"), float("nan")]
+            else:
+                row[out_key], row[f"{out_key}_ci"], _ = paired_difference(runs, name, baseline, col, group, seed + 7 * i)
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    table = table.sort_values(["p_holding", "mean_us_utility"], ascending=[False, False], kind="stable")
+    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    return table.reset_index(drop=True)[list(ROW_KEYS)]
+
+
+def versus_matrix(runs: pd.DataFrame, us_column: str = "us_strategy", other_column: str = "strategy_RUS") -> pd.DataFrame:
+    """US strategy x Russian strategy: share holding and mean US utility per cell; the regret of each US strategy
+    against each Russian strategy (best US utility against it minus this one's), its worst-case regret, and
+    `minimax_regret` True on the US strategy whose worst-case regret is smallest (Savage 1951).
+
+    Columns: us_strategy, then `p_holding:<rus>` and `us_utility:<rus>` per Russian strategy, `max_regret`,
+    `minimax_regret`.
+    """
+    if other_column not in runs.columns:
+        raise CeasefireError(f"the runs table has no column {other_column!r}")
+    us = list(dict.fromkeys(runs[us_column].tolist()))
+    rus = list(dict.fromkeys(runs[other_column].tolist()))
+    grouped = runs.assign(_holding=(runs["outcome"] == "holding")).groupby([us_column, other_column], sort=False, observed=True)
+    holding = grouped["_holding"].mean().unstack(other_column).reindex(index=us, columns=rus)
+    utility = grouped["us_utility"].mean().unstack(other_column).reindex(index=us, columns=rus)
+    regret = utility.max(axis=0) - utility
+    max_regret = regret.max(axis=1)
+    out = pd.DataFrame({"us_strategy": us})
+    for r in rus:
+        out[f"p_holding:{r}"] = holding[r].to_numpy()
+    for r in rus:
+        out[f"us_utility:{r}"] = utility[r].to_numpy()
+    out["max_regret"] = max_regret.to_numpy()
+    out["minimax_regret"] = out["max_regret"] == out["max_regret"].min()
+    return out
+
+
+def resolve_strategies(value: str | None, allowed: Sequence[str], default: Sequence[str], option: str) -> list[str]:
+    """`all` or a comma-separated list of strategy names, checked against the registry."""
+    from agents import strategies
+
+    if value is None or not value.strip():
+        return list(default)
+    if value.strip() == "all":
+        return list(allowed)
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    for name in names:
+        if name not in strategies.names():
+            raise CeasefireError(f"{option} {name}: unknown strategy; allowed: {', '.join(strategies.names())}")
+    if len(set(names)) != len(names):
+        raise CeasefireError(f"{option}: a strategy is listed twice")
+    return names
+
+
+def run_strategies(scenario: Any, us_strategies: Iterable[str], runs: int, seed: int = 0,
+                   russia: Iterable[str] | None = None, params: dict[str, float] | None = None,
+                   progress: Any = None) -> pd.DataFrame:
+    """Run `runs` replicates of each US strategy (x each Russian strategy) on the same master seed: common random
+    numbers, paired by `replicate`. One tidy row per run."""
+    from model.ensemble import run_replicates
+
+    frames = []
+    for us in us_strategies:
+        for rus in (list(russia) if russia is not None else [None]):
+            frames.append(run_replicates(scenario, runs=runs, seed=seed, us_strategy=us,
+                                         strategies={"RUS": rus} if rus else None, params=params, progress=progress))
+    return pd.concat(frames, ignore_index=True)
+
+
+def json_rows(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """The table's rows as plain JSON values (NaN as null)."""
+
+    def clean(v: Any) -> Any:
+        if isinstance(v, list | tuple | np.ndarray):
+            return [clean(x) for x in v]
+        if isinstance(v, np.bool_ | bool):
+            return bool(v)
+        if isinstance(v, np.integer):
+            return int(v)
+        if isinstance(v, float | np.floating):
+            return None if not np.isfinite(v) else float(v)
+        return v
+
+    return [{k: clean(v) for k, v in row.items()} for row in table.to_dict(orient="records")]
