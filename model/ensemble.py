@@ -9,7 +9,8 @@ strategy, so strategies compared on the same master seed see common random numbe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,6 +96,17 @@ def actor_trace_frame(trace: list[dict[str, np.ndarray]], runs: np.ndarray, acto
     return pd.DataFrame(frame)
 
 
+def _simulate_chunk(scenario: Scenario, chosen: Mapping[str, str], seed: int, first: int, stop: int,
+                    overrides: Mapping[str, Any], traces: bool) -> BatchResult:
+    """Replicates first..stop-1 of `seed` (a module-level function, so that a process pool can run it)."""
+    return simulate(scenario, chosen, replicate_keys(seed, first, stop), overrides, traces)
+
+
+def _in_order(futures: list[Future]) -> Iterator[BatchResult]:
+    for future in futures:
+        yield future.result()
+
+
 def run_replicates(
     scenario: Scenario,
     runs: int,
@@ -107,6 +119,7 @@ def run_replicates(
     chunk_size: int = DEFAULT_CHUNK,
     traces: bool = False,
     progress: Callable[[int], None] | None = None,
+    executor: Executor | None = None,
 ) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Run replicates first_replicate .. first_replicate+runs-1 of `seed`; the tidy per-run summary table.
 
@@ -120,6 +133,8 @@ def run_replicates(
         chunk_size: runs advanced together; never changes a result.
         traces: also return the per-turn model and actor tables.
         progress: called with the number of runs finished after each chunk.
+        executor: run the chunks on this executor (e.g. a `ProcessPoolExecutor`) instead of in this process;
+            results are the same, since a run depends only on its own seed.
 
     Returns:
         The summary DataFrame (one row per run, with the replicate, seed, strategies and every varied
@@ -132,11 +147,15 @@ def run_replicates(
         if values.shape != (runs,):
             raise ValueError(f"per_run[{name!r}] has shape {values.shape}, expected ({runs},)")
     frames, model_frames, actor_frames = [], [], []
-    for start in range(0, runs, max(1, chunk_size)):
-        stop = min(runs, start + chunk_size)
+    bounds = [(start, min(runs, start + max(1, chunk_size))) for start in range(0, runs, max(1, chunk_size))]
+    jobs = [(scenario, chosen, seed, first_replicate + start, first_replicate + stop,
+             dict(params or {}) | {k: v[start:stop] for k, v in per_run.items()}, traces) for start, stop in bounds]
+    if executor is None:
+        results: Any = (_simulate_chunk(*job) for job in jobs)
+    else:
+        results = _in_order([executor.submit(_simulate_chunk, *job) for job in jobs])
+    for (start, stop), result in zip(bounds, results, strict=True):
         replicates = np.arange(first_replicate + start, first_replicate + stop)
-        overrides = dict(params or {}) | {k: v[start:stop] for k, v in per_run.items()}
-        result = simulate(scenario, chosen, replicate_keys(seed, replicates[0], replicates[-1] + 1), overrides, traces)
         frame = pd.DataFrame(result.summary)
         # Categoricals keep a million-row table small (a label per row would be a Python string each).
         frame["outcome"] = pd.Categorical(frame["outcome"], categories=OUTCOMES)

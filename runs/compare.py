@@ -171,16 +171,28 @@ def resolve_strategies(value: str | None, allowed: Sequence[str], default: Seque
 
 def run_strategies(scenario: Any, us_strategies: Iterable[str], runs: int, seed: int = 0,
                    russia: Iterable[str] | None = None, params: dict[str, float] | None = None,
-                   progress: Any = None) -> pd.DataFrame:
+                   progress: Any = None, workers: int = 1) -> pd.DataFrame:
     """Run `runs` replicates of each US strategy (x each Russian strategy) on the same master seed: common random
-    numbers, paired by `replicate`. One tidy row per run."""
-    from model.ensemble import run_replicates
+    numbers, paired by `replicate`. One tidy row per run. `workers` > 1 spreads the chunks over local processes
+    (the result is the same)."""
+    import math
+    from concurrent.futures import ProcessPoolExecutor
 
-    frames = []
-    for us in us_strategies:
-        for rus in (list(russia) if russia is not None else [None]):
-            frames.append(run_replicates(scenario, runs=runs, seed=seed, us_strategy=us,
-                                         strategies={"RUS": rus} if rus else None, params=params, progress=progress))
+    from model.ensemble import DEFAULT_CHUNK, run_replicates
+
+    # Enough chunks per strategy to keep every worker busy, never more than the engine's default size.
+    chunk = min(DEFAULT_CHUNK, max(500, math.ceil(runs / (2 * workers)))) if workers > 1 else DEFAULT_CHUNK
+    executor = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    try:
+        frames = []
+        for us in us_strategies:
+            for rus in (list(russia) if russia is not None else [None]):
+                frames.append(run_replicates(scenario, runs=runs, seed=seed, us_strategy=us,
+                                             strategies={"RUS": rus} if rus else None, params=params,
+                                             progress=progress, chunk_size=chunk, executor=executor))
+    finally:
+        if executor is not None:
+            executor.shutdown(cancel_futures=True)
     return pd.concat(frames, ignore_index=True)
 
 

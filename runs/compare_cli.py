@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +24,7 @@ def compare(
     out: Annotated[Path | None, typer.Option("--out", help="write report.html and the PNG plots into this folder")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the rows as JSON")] = False,
     versus_russia: Annotated[str | None, typer.Option("--versus-russia", help="comma-separated Russian strategies, or all: the US x Russia matrix")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="local processes (default: one per core); same result for any number")] = None,
 ) -> None:
     """Compare US strategies: ranked table with 95% intervals and paired differences against a baseline."""
     from agents.strategies import RUSSIA_STRATEGIES, US_STRATEGIES, names
@@ -65,7 +67,7 @@ def compare(
         if baseline not in us_list:
             raise CeasefireError(f"--baseline {baseline}: not among --strategies ({', '.join(us_list)})")
         turns = spec.params.turns
-        data = _run_with_progress(spec, us_list, runs, seed, rus_list, quiet=as_json)
+        data = _run_with_progress(spec, us_list, runs, seed, rus_list, quiet=as_json, workers=workers or os.cpu_count() or 1)
         metadata = {"title": f"Strategy comparison: {spec.name}", "scenario": spec.name, "runs_per_strategy": runs,
                     "seed": seed, "us_strategies": us_list, "russian_strategies": rus_list or [spec.actor("RUS").strategy if "RUS" in spec.actor_ids else None],
                     "package_version": _package_version(), "created": _now()}
@@ -90,7 +92,7 @@ def compare(
         typer.echo(f"report: {paths['report']}", err=True)
 
 
-def _run_with_progress(spec, us_list, runs, seed, rus_list, quiet):  # type: ignore[no-untyped-def]
+def _run_with_progress(spec, us_list, runs, seed, rus_list, quiet, workers=1):  # type: ignore[no-untyped-def]
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -100,7 +102,8 @@ def _run_with_progress(spec, us_list, runs, seed, rus_list, quiet):  # type: ign
     with Progress(TextColumn("runs"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=Console(stderr=True), transient=True, disable=quiet) as bar:
         task = bar.add_task("runs", total=total)
-        return run_strategies(spec, us_list, runs, seed, russia=rus_list, progress=lambda n: bar.advance(task, n))
+        return run_strategies(spec, us_list, runs, seed, russia=rus_list, progress=lambda n: bar.advance(task, n),
+                              workers=workers)
 
 
 def _print_table(table, versus, baseline, title) -> None:  # type: ignore[no-untyped-def]
