@@ -18,7 +18,7 @@ $(UV):
 
 run: .venv/.synced  ## the main job: one story on syria-2016, then every US strategy compared
 	$(RUN) ceasefire run --scenario syria-2016 --seed 1
-	@if $(RUN) ceasefire --help | grep -q compare; then $(RUN) ceasefire compare --scenario syria-2016 --runs 2000 --seed 1; fi
+	$(RUN) ceasefire compare --scenario syria-2016 --runs 2000 --seed 1 --out out/compare-syria-2016
 
 test: .venv/.synced  ## the whole test suite
 	$(RUN) pytest
