@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
-from scipy.stats import norm
+from statistics import NormalDist
 
-Z95 = float(norm.ppf(0.975))
+import numpy as np
+
+Z95 = NormalDist().inv_cdf(0.975)  # the standard library's, so that importing this module stays cheap
 
 
 def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
@@ -34,7 +35,7 @@ def bootstrap_mean_interval(values: np.ndarray, seed: int = 0, resamples: int = 
     means = np.empty(resamples)
     for start in range(0, resamples, 200):  # chunks keep memory flat for large samples
         stop = min(resamples, start + 200)
-        idx = rng.integers(0, values.size, size=(stop - start, values.size))
+        idx = rng.integers(0, values.size, size=(stop - start, values.size), dtype=np.int32 if values.size < 2**31 else np.int64)
         means[start:stop] = values[idx].mean(axis=1)
     alpha = (1.0 - level) / 2.0
     return (float(np.quantile(means, alpha)), float(np.quantile(means, 1.0 - alpha)))
