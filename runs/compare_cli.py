@@ -119,6 +119,8 @@ def _print_table(table, versus, baseline, title) -> None:  # type: ignore[no-unt
     for row in rows:
         out.add_row(*row, style="bold" if row[1] == baseline else None)
     console = Console()
+    if not console.is_terminal:  # piped or logged: Rich would assume 80 columns and truncate every cell
+        console = Console(width=200)
     console.print(out)
     if versus is not None:
         vt = Table(title="US strategy x Russian strategy (share holding, US utility; * = minimax regret)")
