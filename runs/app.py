@@ -80,8 +80,8 @@ def CompareTab(settings: views.Settings | None, settings_error: str | None):
 
     def work(chosen: views.Settings, runs: int):
         started = time.perf_counter()
-        df = views.compare_strategies(chosen, runs, progress=lambda s, n, total: progress.set(
-            f"running {s} ({n + 1} of {total})" if s else ""))
+        df = views.compare_strategies(chosen, runs, progress=lambda done, total: progress.set(
+            f"{done:,} of {total:,} runs" if done < total else ""))
         return chosen, runs, df, time.perf_counter() - started
 
     task = solara.lab.use_task(work, dependencies=None, raise_error=False)

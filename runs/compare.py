@@ -172,10 +172,11 @@ def resolve_strategies(value: str | None, allowed: Sequence[str], default: Seque
 
 def run_strategies(scenario: Any, us_strategies: Iterable[str], runs: int, seed: int = 0,
                    russia: Iterable[str] | None = None, params: dict[str, float] | None = None,
-                   progress: Any = None, workers: int = 1) -> pd.DataFrame:
+                   progress: Any = None, workers: int = 1, strategies: dict[str, str] | None = None) -> pd.DataFrame:
     """Run `runs` replicates of each US strategy (x each Russian strategy) on the same master seed: common random
     numbers, paired by `replicate`. One tidy row per run. `workers` > 1 spreads the chunks over local processes
-    (the result is the same)."""
+    (the result is the same). `strategies` sets other actors' strategies (ACTOR -> name) for every run;
+    `progress` is called with the number of runs just finished."""
     import math
     from concurrent.futures import ProcessPoolExecutor
 
@@ -188,13 +189,29 @@ def run_strategies(scenario: Any, us_strategies: Iterable[str], runs: int, seed:
         frames = []
         for us in us_strategies:
             for rus in (list(russia) if russia is not None else [None]):
+                others = dict(strategies or {}) | ({"RUS": rus} if rus else {})
                 frames.append(run_replicates(scenario, runs=runs, seed=seed, us_strategy=us,
-                                             strategies={"RUS": rus} if rus else None, params=params,
+                                             strategies=others or None, params=params,
                                              progress=progress, chunk_size=chunk, executor=executor))
     finally:
         if executor is not None:
             executor.shutdown(cancel_futures=True)
     return pd.concat(frames, ignore_index=True)
+
+
+def agreed_by_turn(runs: pd.DataFrame, turns: int, group: str = "us_strategy",
+                   order: Iterable[str] | None = None) -> pd.DataFrame:
+    """Share of runs with a first ceasefire by each turn 0..turns, one column per group value (runs that never
+    agree count as not yet agreed: censored at the last turn). 1 minus this is the survival curve."""
+    keys = runs[group].astype(str)
+    names = list(order) if order is not None else list(dict.fromkeys(keys))
+    t = np.arange(0, turns + 1)
+    out = {}
+    for name in names:
+        first = runs.loc[keys == name, "first_agreed_turn"].to_numpy()
+        agreed = (first[None, :] >= 0) & (first[None, :] <= t[:, None])
+        out[name] = agreed.mean(axis=1) if first.size else np.zeros(t.size)
+    return pd.DataFrame(out, index=pd.RangeIndex(0, turns + 1, name="turn"))
 
 
 def json_rows(table: pd.DataFrame) -> list[dict[str, Any]]:

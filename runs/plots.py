@@ -38,14 +38,13 @@ def outcome_shares(table: pd.DataFrame) -> Figure:
 def survival(runs: pd.DataFrame, order: list[str], group: str = "us_strategy", turns: int | None = None) -> Figure:
     """Time to the first ceasefire as survival curves: share of runs still without one after each turn
     (runs that never agree are censored at the last turn)."""
+    from runs.compare import agreed_by_turn
+
     horizon = int(turns or max(1, int(runs["first_agreed_turn"].max())))
-    t = np.arange(0, horizon + 1)
+    curves = agreed_by_turn(runs, horizon, group, order)
     fig, ax = plt.subplots(figsize=(8.5, 4.2))
-    for name in order:
-        first = runs.loc[runs[group] == name, "first_agreed_turn"].to_numpy()
-        never = first < 0
-        still = ((first[None, :] > t[:, None]) | never[None, :]).mean(axis=1)
-        ax.step(t, still, where="post", label=name)
+    for name in curves.columns:
+        ax.step(curves.index, 1.0 - curves[name], where="post", label=name)
     ax.set_xlim(0, horizon)
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("turn (week)")

@@ -484,11 +484,12 @@ def log_newest_first(lines: list[str], limit: int | None = None) -> list[str]:
 # --------------------------------------------------------------------------- compare
 
 
-def compare_strategies(settings: Settings, runs: int = 1000, progress: Callable[[str, int, int], None] | None = None,
+def compare_strategies(settings: Settings, runs: int = 1000, progress: Callable[[int, int], None] | None = None,
                        us_strategies: tuple[str, ...] = US_STRATEGIES) -> pd.DataFrame:
     """Every US strategy over `runs` replicates with the other settings unchanged (ensemble engine; common random
-    numbers: replicate r has the same seed under every strategy). One row per run."""
-    from model.ensemble import run_replicates
+    numbers: replicate r has the same seed under every strategy). One row per run. `progress(done, total)` is called
+    as runs finish."""
+    from runs.compare import run_strategies
 
     if settings.us_strategy is None:
         raise CeasefireError(f"{settings.scenario}: no US actor, so there are no US strategies to compare")
@@ -496,15 +497,15 @@ def compare_strategies(settings: Settings, runs: int = 1000, progress: Callable[
         raise CeasefireError(f"replicates {runs}: use a whole number from 1 to 200000")
     spec = load_scenario(settings.scenario)
     params = settings.params() | {"params.turns": settings.turns}
-    frames = []
-    for n, strategy in enumerate(us_strategies):
+    total, done = runs * len(us_strategies), [0]
+
+    def advance(n: int) -> None:
+        done[0] += n
         if progress is not None:
-            progress(strategy, n, len(us_strategies))
-        frames.append(run_replicates(spec, runs, settings.seed, us_strategy=strategy, strategies=settings.strategies(),
-                                     params=params))
-    if progress is not None:
-        progress("", len(us_strategies), len(us_strategies))
-    return pd.concat(frames, ignore_index=True)
+            progress(done[0], total)
+
+    others = {k: v for k, v in settings.strategies().items() if k != "USA"}
+    return run_strategies(spec, us_strategies, runs, settings.seed, params=params, progress=advance, strategies=others)
 
 
 def outcome_shares(runs: pd.DataFrame) -> pd.DataFrame:
@@ -564,13 +565,9 @@ def outcome_figure(shares: pd.DataFrame) -> Figure:
 
 def time_to_ceasefire(runs: pd.DataFrame, turns: int) -> pd.DataFrame:
     """Share of runs with a first ceasefire by each turn (0..turns), per US strategy: columns = strategies."""
-    out = {}
-    for strategy, group in runs.groupby(runs["us_strategy"].astype(str), sort=False):
-        first = group["first_agreed_turn"].to_numpy()
-        first = first[first >= 0]
-        counts = np.bincount(np.clip(first, 0, turns).astype(int), minlength=turns + 1)[: turns + 1]
-        out[strategy] = np.cumsum(counts) / len(group)
-    return pd.DataFrame(out, index=pd.RangeIndex(0, turns + 1, name="turn"))
+    from runs.compare import agreed_by_turn
+
+    return agreed_by_turn(runs, turns)
 
 
 def time_to_ceasefire_figure(runs: pd.DataFrame, turns: int) -> Figure:
