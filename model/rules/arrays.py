@@ -14,10 +14,8 @@ def over_actors(values: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     """sum_a values[:, a] * matrix[a, :] for values (B, A) and matrix (A, X): shape (B, X), fixed order."""
     matrix = np.asarray(matrix, dtype=np.float64)
     out = np.zeros((values.shape[0], matrix.shape[1]))
-    for a in range(values.shape[1]):
-        # Adding an exact zero changes nothing, so skipping zero terms keeps results batch-independent.
-        if not matrix[a].any():
-            continue
+    # Adding an exact zero changes nothing, so skipping zero terms keeps results batch-independent.
+    for a in np.flatnonzero(matrix.any(axis=1)):
         column = values[:, a : a + 1]
         if not column.any():
             continue

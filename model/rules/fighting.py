@@ -17,12 +17,17 @@ from model.world import World
 
 def _incoming_fire(world: World, fire: np.ndarray) -> np.ndarray:
     """Fire (B, A) each actor receives: the enemy camps' fire, shared by force within the camp."""
-    camp_force = over_actors(world.force, world.members)  # (B, C)
-    camp_fire_received = over_actors(fire, world.enemy)  # (B, A): sum over enemies of their fire
     in_camp = world.camp >= 0
-    own_camp_force = np.where(in_camp, camp_force[:, np.maximum(world.camp, 0)], 0.0) if in_camp.any() else np.zeros_like(world.force)
+    if not in_camp.any():
+        return np.zeros_like(world.force)
+    camp_force = over_actors(world.force, world.members)  # (B, C)
+    camp_fire = over_actors(fire, world.members)  # (B, C)
+    own = np.maximum(world.camp, 0)
+    # Every other camp is an enemy: the fire a camp receives is all camps' fire but its own.
+    received = np.where(in_camp, camp_fire.sum(axis=1, keepdims=True) - camp_fire[:, own], 0.0)
+    own_camp_force = np.where(in_camp, camp_force[:, own], 0.0)
     share = np.divide(world.force, own_camp_force, out=np.zeros_like(world.force), where=own_camp_force > 0)
-    return camp_fire_received * share
+    return received * share
 
 
 def expected_loss_share(world: World) -> np.ndarray:
