@@ -58,6 +58,4 @@ class Observation:
 
     def uniform(self, draw: int = 0) -> np.ndarray:
         """(B,) uniform draws from this actor's own stream, keyed by run, turn and `draw`."""
-        from model.rng import Stream
-
-        return self.world.streams.uniform(self.turn, Stream.STRATEGY + self.me * 16 + draw)
+        return self.world.strategy_uniform(self.me, draw)

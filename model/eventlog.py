@@ -62,11 +62,11 @@ def describe(world: World, report: TurnReport, b: int = 0) -> list[str]:
                    and not report.pressure.backed_down[b, i] and world.intensity[b, i] <= war + _EPS)
         if nothing and world.veto[i] and world.engaged[b, i] and not report.ceasefire_before[b]:
             out.append(f"{name} holds its demands")
-    if act_lost := float(report.losses[b].sum()):
+    if lost := float(report.losses[b].sum()):
         by_camp = ", ".join(f"{camp} camp {float(report.losses[b] @ world.members[:, c]):.1f}"
                             for c, camp in enumerate(world.camp_ids))
         if by_camp:
-            out.append(f"fighting: force lost {act_lost:.1f} ({by_camp})")
+            out.append(f"fighting: force lost {lost:.1f} ({by_camp})")
     events = report.ceasefire
     if events.incident[b]:
         out.append("incident during the ceasefire: every party's trust in the deal is shaken")

@@ -7,14 +7,14 @@ every number can differ per run, so a sampled experiment is one array program (D
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from model.constants import INTEGER_MECHANISM_NAMES, MECHANISM, MECHANISM_NAMES
 from model.errors import CeasefireError
-from model.rng import Streams
+from model.rng import Stream, Streams
 from model.scenario import Params, Scenario
 
 ACTOR_FIELDS: tuple[str, ...] = (
@@ -115,16 +115,11 @@ class World:
     def param(self, name: str) -> np.ndarray:
         return self.p[name]
 
-    def copy(self) -> World:
-        """A deep copy of the changing state (structure and per-run constants are shared)."""
-        clone = World.__new__(World)
-        for f in fields(World):
-            value = getattr(self, f.name)
-            setattr(clone, f.name, value.copy() if isinstance(value, np.ndarray) and f.name in _DYNAMIC else value)
-        return clone
-
-
-_DYNAMIC = frozenset(f.name for f in fields(World) if f.default is None or f.name == "turn")
+    def strategy_uniform(self, actor: int, draw: int = 0) -> np.ndarray:
+        """(B,) uniform draws reserved for actor's strategy this turn (its own stream: no other use shares it)."""
+        if not 0 <= draw < 16:
+            raise ValueError("a strategy has 16 draws a turn (draw 0..15)")
+        return self.streams.uniform(self.turn, Stream.STRATEGY + actor * 16 + draw)
 
 
 def _per_run(value: Any, batch: int, name: str, label: str) -> np.ndarray:

@@ -136,7 +136,7 @@ def test_compare_shares_and_curves(settings):
     df = views.compare_strategies(settings.with_(turns=20), runs=60, us_strategies=("concede", "hold_firm", "or_else"))
     assert len(df) == 180
     shares = views.outcome_shares(df)
-    for strategy, group in shares.groupby("us_strategy"):
+    for _strategy, group in shares.groupby("us_strategy"):
         three = group[group["outcome"].isin(views.OUTCOMES)]
         assert three["count"].sum() == 60
         assert np.allclose(three["share"].sum(), 1.0)

@@ -26,7 +26,6 @@ See docs/browser-testing.md.
 from __future__ import annotations
 
 import contextlib
-import importlib.metadata
 import os
 import socket
 import subprocess
@@ -94,18 +93,10 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _solara_assets_cdn_dir() -> Path:
-    """The CDN mirror that the solara-assets wheel installs (<prefix>/share/solara/cdn)."""
-    try:
-        dist = importlib.metadata.distribution("solara-assets")
-    except importlib.metadata.PackageNotFoundError:
-        raise RuntimeError("solara-assets is not installed: Solara would load its JavaScript from a CDN")
-    for f in dist.files or []:
-        parts = Path(f).parts
-        if "cdn" in parts:
-            i = parts.index("cdn")
-            if parts[i - 2 : i] == ("share", "solara"):
-                return Path(dist.locate_file(Path(*parts[: i + 1]))).resolve()
-    raise RuntimeError("could not find share/solara/cdn in the solara-assets distribution")
+    """The CDN mirror that the solara-assets wheel installs: the same one `ceasefire app` serves from."""
+    from runs.app_cli import solara_assets_dir
+
+    return solara_assets_dir()
 
 
 def _make_offline_cdn_cache(dest: Path) -> Path:
