@@ -58,6 +58,7 @@ class World:
     patron: np.ndarray  # (A,) actor index, -1 for none
     threat_exposed: np.ndarray  # (A, A) [j, a]: a bears the punishment j threatens (j's counterpart and its camp)
     contested: np.ndarray  # (K,) bool
+    linkable: np.ndarray  # (K,) bool: off the table at the start, so only linkage can bring it in
     focal: int  # the actor whose concession and utility the summary reports (the US where present)
     turns: int
     streams: Streams
@@ -242,6 +243,7 @@ def build_world(
         patron=patron,
         threat_exposed=threat_exposed,
         contested=contested,
+        linkable=np.array([not i.on_table for i in issues]),
         focal=focal,
         turns=int(turns_arr[0]),
         streams=Streams(keys),

@@ -14,7 +14,7 @@ import pytest
 from agents import strategies
 from agents.observation import Observation
 from agents.strategies.base import CLASSIFIER_KEYS
-from tests.conftest import make_world
+from tests.conftest import duel_data, make_world
 
 BLU, RED = 0, 1
 ALL = [cls.name for cls in strategies.STRATEGIES]
@@ -103,6 +103,9 @@ def check_linkage():
     act = decide("linkage", make_world())
     # RED values side_deal 0.4 vs BLU's 0.3: the ratio favours linking side_deal over war_aim (0.6/0.7).
     assert act.link[0, 1] > 0 and act.concede[0, 0] == 0
+    # An issue outside the talks comes first, whatever the ratio: that is what linking means.
+    outside = decide("linkage", make_world(duel_data(**{"issues.0.on_table": False})))
+    assert outside.link[0, 0] < 0 and outside.link[0, 1] == 0
 
 
 def check_carrot_and_stick():

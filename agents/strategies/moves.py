@@ -45,9 +45,12 @@ def concession(obs: Observation, step: np.ndarray) -> np.ndarray:
 
 
 def linked_concession(obs: Observation, step: np.ndarray) -> np.ndarray:
-    """A sweetener: concede on the issue the counterpart values most relative to me (e.g. sanctions relief)."""
+    """A sweetener: concede on an issue outside the talks (off the table at the start, e.g. sanctions relief),
+    the one the counterpart values most relative to me; once none is left open, on the issue with the highest such
+    ratio. Linkage means bringing a separate issue into the bargain (Tollison & Willett 1979)."""
     sal = obs.world.salience
     ratio = sal[:, obs.counterpart, :] / (sal[:, obs.me, :] + 1e-3)
+    ratio = ratio + np.where(obs.world.linkable, 1e6, 0.0)  # outside issues first
     return step_toward(obs, ratio, step, on_table_only=False)
 
 
