@@ -59,7 +59,7 @@ def concession_distribution(runs: pd.DataFrame, order: list[str], group: str = "
     """The distribution of the US concession per strategy (box: quartiles; whiskers: 5th-95th percentiles)."""
     fig, ax = plt.subplots(figsize=(7, max(3.0, 0.5 * len(order) + 1.5)))
     data = [runs.loc[runs[group] == name, "us_concession"].to_numpy(dtype=float) for name in order]
-    ax.boxplot(data, vert=False, whis=(5, 95), showfliers=False, showmeans=True)
+    ax.boxplot(data, orientation="horizontal", whis=(5, 95), showfliers=False, showmeans=True)
     ax.set_yticks(np.arange(1, len(order) + 1), order)
     ax.invert_yaxis()
     ax.set_xlabel("US concession (salience-weighted distance from the US ideal to the terms)")
