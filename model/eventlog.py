@@ -38,10 +38,6 @@ def describe(world: World, report: TurnReport, b: int = 0) -> list[str]:
             out.append(f"{name} withdraws from the talks and the theatre")
         out += _moves(world, name, "concedes on", act.concede[b], before)
         out += _moves(world, name, "links", act.link[b], before + act.concede[b])
-        if report.pressure.threatened[b, i]:
-            target = names[world.counterpart[i]]
-            out.append(f"{name} threatens {target}: a ceasefire by turn {report.pressure.deadline[b, i]}, or else punishment "
-                       f"(credibility {world.credibility[b, i]:.2f})")
         if report.pressure.carried_out[b, i]:
             victims = [names[j] for j in np.flatnonzero(report.pressure.punished_force[b] > 0)]
             out.append(f"{name} carries out its threat: strikes on {', '.join(victims) or 'nobody in reach'}; "
@@ -49,6 +45,10 @@ def describe(world: World, report: TurnReport, b: int = 0) -> list[str]:
         if report.pressure.backed_down[b, i]:
             out.append(f"{name} lets its deadline pass; credibility {report.pressure.credibility_before[b, i]:.2f} -> "
                        f"{world.credibility[b, i]:.2f}")
+        if report.pressure.threatened[b, i]:
+            target = names[world.counterpart[i]]
+            out.append(f"{name} threatens {target}: a ceasefire by turn {report.pressure.deadline[b, i]}, or else punishment "
+                       f"(credibility {world.credibility[b, i]:.2f})")
         if act.sanction[b] and world.engaged[b, i]:
             out.append(f"{name} sanctions {names[world.counterpart[i]]}")
         if act.supply[b] and world.engaged[b, i]:
