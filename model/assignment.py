@@ -26,8 +26,9 @@ def assign(scenario: Scenario, us_strategy: str | None = None, overrides: Mappin
         check_strategy_name(name, f"{scenario.label}: actors ({actor_id}).strategy")
     if us_strategy is not None:
         if "USA" not in chosen:
-            raise CeasefireError(f"{scenario.label}: --us-strategy needs an actor USA; actors: {', '.join(chosen)}")
-        chosen["USA"] = check_strategy_name(us_strategy, "--us-strategy")
+            raise CeasefireError(f"{scenario.label}: a US strategy needs an actor USA, and this scenario has none; "
+                                 f"actors: {', '.join(chosen)}")
+        chosen["USA"] = check_strategy_name(us_strategy, "US strategy")
     for actor_id, name in (overrides or {}).items():
         if actor_id not in chosen:
             raise CeasefireError(f"{scenario.label}: --strategy {actor_id}=...: unknown actor; allowed: {', '.join(chosen)}")
