@@ -110,12 +110,6 @@ class World:
     def n_actors(self) -> int:
         return len(self.actor_ids)
 
-    def index(self, actor_id: str) -> int:
-        return self.actor_ids.index(actor_id)
-
-    def param(self, name: str) -> np.ndarray:
-        return self.p[name]
-
     def strategy_uniform(self, actor: int, draw: int = 0) -> np.ndarray:
         """(B,) uniform draws reserved for actor's strategy this turn (its own stream: no other use shares it)."""
         if not 0 <= draw < 16:

@@ -142,28 +142,26 @@ def russia_strategy_options(spec: Scenario) -> list[str]:
     return list(RUSSIA_STRATEGIES) + ([rus.strategy] if rus.strategy not in RUSSIA_STRATEGIES else [])
 
 
-def parse_seed(text: str | int) -> int:
-    """An integer seed >= 0 (CeasefireError with a one-line message otherwise)."""
+def _parse_whole(text: str | int, name: str, low: int, high: int, allowed: str) -> int:
+    """A whole number in [low, high] typed into a control (CeasefireError with a one-line message otherwise)."""
     raw = str(text).strip()
     try:
         value = int(raw)
     except ValueError:
-        raise CeasefireError(f"seed {raw!r}: not a whole number; use an integer >= 0") from None
-    if not 0 <= value <= MAX_SEED:
-        raise CeasefireError(f"seed {value}: out of range; use an integer from 0 to 2**63-1")
+        raise CeasefireError(f"{name} {raw!r}: not a whole number; use {allowed}") from None
+    if not low <= value <= high:
+        raise CeasefireError(f"{name} {value}: out of range; use {allowed}")
     return value
+
+
+def parse_seed(text: str | int) -> int:
+    """An integer seed >= 0."""
+    return _parse_whole(text, "seed", 0, MAX_SEED, "an integer from 0 to 2**63-1")
 
 
 def parse_turns(text: str | int) -> int:
-    """A number of turns from 1 to 10,000 (CeasefireError otherwise)."""
-    raw = str(text).strip()
-    try:
-        value = int(raw)
-    except ValueError:
-        raise CeasefireError(f"turns {raw!r}: not a whole number; use an integer from 1 to 10000") from None
-    if not 1 <= value <= 10_000:
-        raise CeasefireError(f"turns {value}: out of range; use an integer from 1 to 10000")
-    return value
+    """A number of turns from 1 to 10,000."""
+    return _parse_whole(text, "turns", 1, 10_000, "an integer from 1 to 10000")
 
 
 def build_model(settings: Settings) -> CeasefireModel:
