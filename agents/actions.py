@@ -1,9 +1,9 @@
-"""The action vocabulary (DESIGN section 3, step 2), one batch of decisions by one actor.
+"""The action vocabulary (DESIGN section 3), one batch of decisions by one actor.
 
 Every field has a leading run dimension, so one strategy call decides for every run of a batch at once. `hold` is
-the absence of every other action. Accepting and defecting are not chosen here: they are the BATNA test that the
-model applies to every veto player and spoiler (`model.rules.ceasefire`), so no strategy can accept a deal worth
-less to it than its alternative.
+the absence of every other action. Accepting, keeping and breaking a deal are not chosen here: they are the margin
+test the rules apply to every party (`model.rules.consent`), so no strategy can sign a deal worth less to it than
+its alternative. Nor is striking at a deadline: that is the threatener's own comparison (`model.rules.coercion`).
 """
 
 from __future__ import annotations
@@ -18,14 +18,13 @@ class Actions:
     """One actor's decisions for B runs.
 
     Attributes:
-        concede: (B, K) signed change of its demands toward the other side.
+        concede: (B, K) signed change of its public demands.
         link: (B, K) signed change on a linked issue: a sweetener the other side values more than it does.
-        escalate: (B,) fighting intensity in [0, 1] (0: no fighting; `war_intensity`: ordinary; 1: all-out).
-        threaten: (B,) issue or renew a threat against its counterpart (deadline `threat_period` turns away).
-        carry_out: (B,) carry out the threat whose deadline has come.
-        back_down: (B,) let the deadline pass without punishment.
-        sanction: (B,) impose sanctions on its counterpart (they last until a deal is agreed).
-        supply: (B,) supply its clients (actors whose patron it is).
+        escalate: (B,) fighting intensity in [0, 1] (0: none; `war_intensity`: ordinary; 1: all-out).
+        threaten: (B,) issue an ultimatum to its counterpart: a deal by `threat_period` weeks, or a strike.
+        enforce: (B,) the ultimatum stays in force after a deal as an enforcement clause against breakers.
+        sanction: (B,) 1 impose sanctions on its counterpart, -1 lift them, 0 leave them as they are.
+        supply: (B,) supply its clients (actors whose patron it is), at a cost.
         withdraw: (B,) withdraw from talks and theatre for good.
     """
 
@@ -33,8 +32,7 @@ class Actions:
     link: np.ndarray
     escalate: np.ndarray
     threaten: np.ndarray
-    carry_out: np.ndarray
-    back_down: np.ndarray
+    enforce: np.ndarray
     sanction: np.ndarray
     supply: np.ndarray
     withdraw: np.ndarray
@@ -48,9 +46,8 @@ class Actions:
             link=np.zeros((batch, n_issues)),
             escalate=np.zeros(batch),
             threaten=no.copy(),
-            carry_out=no.copy(),
-            back_down=no.copy(),
-            sanction=no.copy(),
+            enforce=no.copy(),
+            sanction=np.zeros(batch),
             supply=no.copy(),
             withdraw=no.copy(),
         )

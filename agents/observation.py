@@ -1,7 +1,7 @@
 """What a strategy sees: the snapshot of the world at the start of a turn, from one actor's seat.
 
-Strategies read arrays (leading run dimension) and never the engine: all actors decide from the same snapshot
-before any action applies (two phases, DESIGN section 3).
+Strategies read arrays (leading run dimension) and never the engine's rules: all actors decide from the same
+snapshot before any action applies (two phases, DESIGN section 3). The world is only a type hint here.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import numpy as np
 
 if TYPE_CHECKING:
     from model.world import World
-
 
 @dataclass(frozen=True)
 class Observation:
@@ -45,12 +44,23 @@ class Observation:
 
     @property
     def prefers_no_deal(self) -> np.ndarray:
-        """(B,) my alternative beats the deal on offer (as I judged it last turn)."""
-        return self.world.batna[:, self.me] > self.world.deal_value[:, self.me]
+        """(B,) my margin for the deal at stake is negative (as I judged it last turn)."""
+        return self.world.margin[:, self.me] < 0.0
 
     @property
     def has_enemies(self) -> bool:
         return bool(self.world.enemy[self.me].any())
+
+    @property
+    def counterpart_engaged(self) -> np.ndarray:
+        """(B,) my counterpart is still in the talks."""
+        return self.world.engaged[:, self.counterpart]
+
+    def escalated(self, actor: int) -> np.ndarray:
+        """(B,) `actor` fought above ordinary intensity or carried out a strike last turn."""
+        world = self.world
+        above = world.intensity[:, actor] > world.p["war_intensity"] + 1e-9
+        return above | (world.event("struck")[:, actor] > 0.5)
 
     def param(self, name: str) -> np.ndarray:
         """A parameter, one value per run (B,)."""

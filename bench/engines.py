@@ -86,7 +86,7 @@ def main() -> None:
     for i, us in enumerate(US_STRATEGIES):
         for r in range(mesa_runs):
             mesa, row = mesa_summaries[i * mesa_runs + r], frames[us].iloc[r]
-            if mesa["outcome"] != row["outcome"] or mesa["turns_held"] != row["turns_held"]:
+            if mesa["outcome"] != row["outcome"] or mesa["weeks_under_ceasefire"] != row["weeks_under_ceasefire"]:
                 raise SystemExit(f"engines disagree on {us} replicate {r}")
     ratio = ensemble_per_s / mesa_per_s
     print(f"ratio:           {ratio:10.1f}x")

@@ -37,11 +37,11 @@ def main(runs: int = 100, samples: int = 4, replicates: int = 4) -> dict:
     table = {}
     for name in ("concede", "hold_firm", "or_else", "linkage"):
         df = run_replicates(spec, runs=runs, seed=1, us_strategy=name)
-        holding = int((df["outcome"] == "holding").sum())
-        lo, hi = wilson_interval(holding, runs)
+        durable = int((df["outcome"] == "durable").sum())
+        lo, hi = wilson_interval(durable, runs)
         ulo, uhi = bootstrap_mean_interval(df["us_utility"].to_numpy())
         table[name] = df["us_utility"].mean()
-        print(f"    {name:10s} holding {holding / runs:.2f} [{lo:.2f}, {hi:.2f}]   US utility "
+        print(f"    {name:10s} durable {durable / runs:.2f} [{lo:.2f}, {hi:.2f}]   US utility "
               f"{df['us_utility'].mean():+.3f} [{ulo:+.3f}, {uhi:+.3f}]   US concession {df['us_concession'].mean():.2f}")
     print()
 

@@ -1,113 +1,134 @@
-"""Mechanism constants: one set for every scenario, each with the reason for its value.
+"""Mechanism constants: one set for every scenario, each with the reason for its value and a plausible range.
 
 A scenario describes a situation (who, wants what, with what force); these constants describe how the world
 works, and they are the same for every case. `validate` runs all historical cases with this one set, so a value
-here must never be changed to make one case pass. A user may still override any of them per run
+here must never be changed to make one case pass. The plausible range beside each is what calibration and the
+sensitivity analysis search over (DESIGN section 7). A user may still override any of them per run
 (`--set NAME=VALUE`, or an experiment's `params.NAME` uncertainty) to study its effect.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
+
+
+def _c(value: float, lo: float, hi: float) -> float:
+    """A constant with its plausible range (kept in the dataclass field's metadata)."""
+    return field(default=value, metadata={"range": (lo, hi)})
 
 
 @dataclass(frozen=True)
 class Mechanism:
     """How negotiation, fighting and coercion work, independent of any one case."""
 
-    horizon: float = 12.0
-    """Turns (weeks) over which a party weighs the no-deal path: about a quarter, the span over which
-    governments plan campaigns and budgets. Plays the role of the costs of war in Fearon (1995): the longer the
-    horizon, the more the costs of fighting count against the lottery of war."""
+    horizon: float = _c(12.0, 6.0, 26.0)
+    """Weeks over which a party weighs the no-deal path and a deal's risk of failure: about a quarter, the span
+    over which governments plan campaigns and budgets. It turns the weekly costs of war into the costs that open a
+    bargaining range (Fearon 1995)."""
 
-    gamma: float = 2.0
+    gamma: float = _c(2.0, 1.0, 3.0)
     """Decisiveness of force in the contest success function P_c = S_c^gamma / sum S^gamma (Tullock 1980,
-    Hirshleifer 1989). 1 is proportional; 2 means a 2:1 edge in resolve-weighted force wins four times in five,
-    the usual middle of estimates for conventional wars."""
+    Hirshleifer 1989). 1 is proportional; 2 means a 2:1 edge wins four times in five."""
 
-    attrition: float = 0.02
-    """Force destroyed per turn per unit of enemy fire (Lanchester's square law, weekly). Judgement: a side
-    facing an equal enemy at war intensity loses about 1% of its combat power a week, the order of magnitude of
-    the Syrian war's losses in 2016 (tens of thousands killed a year in armies of ~100k-200k)."""
+    prior_weeks: float = _c(8.0, 2.0, 26.0)
+    """Weeks of battle evidence a party's prior belief about the war is worth. Small: beliefs converge within
+    weeks of fighting; large: optimism survives months of contrary results (Smith & Stam 2004; Slantchev 2003)."""
 
-    war_intensity: float = 0.5
-    """Intensity of ordinary fighting (0 none, 1 all-out). Used for the expected losses of the no-deal path."""
+    battles_per_week: float = _c(10.0, 4.0, 20.0)
+    """Observable engagements a week of ordinary fighting produces (scaled by the intensity used), each won by a
+    camp with its true chance: the evidence every party updates its belief on. Judgement: a front of a dozen
+    sectors, each reporting a week's gains or losses."""
 
-    limited_escalation: float = 0.75
+    attrition: float = _c(0.02, 0.01, 0.04)
+    """Force destroyed per week per unit of enemy fire (Lanchester's square law, weekly). Judgement: a side facing
+    an equal enemy at war intensity loses about 1% of its combat power a week, the order of the Syrian war's
+    losses in 2016 (tens of thousands killed a year in armies of ~100k-200k)."""
+
+    war_intensity: float = _c(0.5, 0.3, 0.7)
+    """Intensity of ordinary fighting (0 none, 1 all-out)."""
+
+    limited_escalation: float = _c(0.75, 0.6, 0.9)
     """Intensity of 'limited force' (Russia's 2016 approach): more than ordinary fighting, short of all-out."""
 
-    escalation_intensity: float = 1.0
-    """Intensity of all-out escalation (tit-for-tat retaliation, punishment strikes)."""
+    escalation_intensity: float = _c(1.0, 0.9, 1.0)
+    """Intensity of all-out escalation."""
 
-    ceasefire_floor: float = 0.05
+    ceasefire_floor: float = _c(0.05, 0.0, 0.1)
     """Residual intensity while a ceasefire holds: violations never stop entirely (2016 truces saw daily ones)."""
 
-    fight_noise: float = 0.3
+    fight_noise: float = _c(0.3, 0.1, 0.5)
     """Log-normal spread of weekly losses: fortune of war."""
 
-    escalation_cost: float = 0.005
-    """Share of its own force an escalator exposes per unit of intensity above ordinary fighting."""
+    escalation_cost: float = _c(0.01, 0.005, 0.02)
+    """Share of its own force an escalator exposes per unit of intensity above ordinary fighting: escalation and
+    strikes cost whoever makes them (DESIGN 3.8)."""
 
-    loss_weight: float = 1.0
+    loss_weight: float = _c(1.0, 0.5, 2.0)
     """Utility lost per unit share of one's force destroyed: losing a tenth of one's force is worth 0.1 of the
     [0, 1] utility scale. Judgement; it makes casualties and policy outcomes commensurable."""
 
-    resolve_wear: float = 1.0
-    """Resolve falls by this times the share of force lost in a turn (war weariness; Mueller 1973)."""
+    resolve_wear: float = _c(2.0, 0.5, 5.0)
+    """Resolve falls by this times the utility a party lost in a week (losses, sanctions, strikes, costs of no
+    deal): war weariness (Mueller 1973) and the attrition of a sanctions war. It is what makes costs accumulate
+    and turns a standoff with no fighting into a war of attrition that ends (DESIGN 3.7)."""
 
-    decision_noise: float = 0.02
-    """Spread of the noise added to every accept/defect judgement: misjudgement, domestic politics."""
+    regroup_rate: float = _c(0.03, 0.01, 0.08)
+    """Share of the gap to its initial force an armed party recovers each week (recruitment, resupply,
+    regrouping). Under a truce, with little fighting, it lets a side's power grow: the commitment problem
+    (Powell 2006) and the way the 2016 truces let the regime regroup."""
 
-    defection_threshold: float = 0.02
-    """Margin by which the alternative must beat a ceasefire in force before a party breaks it: the
-    reputational cost of breaking one's word (Fortna 2004 on the stickiness of agreements)."""
+    concession_step: float = _c(0.1, 0.05, 0.2)
+    """How far a conceding party moves its demand per week (a tenth of an issue's range)."""
 
-    incident_shock: float = 0.1
-    """Deal value lost, for every party, in a turn with an incident (a strike on the wrong troops, a convoy hit)."""
-
-    concession_step: float = 0.1
-    """How far a conceding party moves its demand per turn (a tenth of an issue's range)."""
-
-    token_step: float = 0.01
+    token_step: float = _c(0.01, 0.005, 0.02)
     """A token move: enough to be reported as movement, too little to change anyone's calculation."""
 
-    threat_period: int = 4
-    """Turns between a threat and its deadline (about a month, as in 2013-2016 US ultimatums)."""
+    threat_period: int = _c(4, 2, 8)
+    """Weeks between a threat and its deadline (about a month, as in 2013-2016 US ultimatums)."""
 
-    punish_fraction: float = 0.15
-    """Share of the target camp's force (other than the threatened state itself) destroyed by a punishment
-    carried out: strikes on regime air power. Judgement: Shayrat 2017 destroyed ~20 aircraft, ~20% of the
-    operational fleet."""
+    punish_fraction: float = _c(0.15, 0.05, 0.3)
+    """Share of the target camp's force (other than the threatened state itself) a punishment strike destroys:
+    strikes on regime air power. Judgement: Shayrat 2017 destroyed ~20 aircraft, ~20% of the operational fleet."""
 
-    credibility_learning: float = 0.5
-    """How far credibility moves toward 1 (threat carried out) or 0 (backed down) at each deadline."""
+    credibility_learning: float = _c(0.5, 0.2, 0.8)
+    """How far credibility moves toward 1 (a threat carried out) or 0 (backed down) at each deadline."""
 
-    supply_rate: float = 0.02
-    """Share of a client's initial force a patron adds per turn by supplying it (arms, training)."""
+    supply_rate: float = _c(0.02, 0.01, 0.05)
+    """Share of a client's initial force a patron adds per week by supplying it (arms, training)."""
 
-    betrayal_cost: float = 0.05
-    """What a party loses, beyond its alternative, when a deal it kept fails: the other side regrouped under the
-    truce (the regime's use of the 2016 truces around Aleppo). It makes the risk of failure count against a deal,
-    not just dilute it."""
+    supply_cost: float = _c(0.002, 0.0, 0.005)
+    """Utility a week of supplying clients costs the supplier (money, exposure): arming a side is not free."""
 
-    spoiler_uncertainty: float = 0.1
-    """How well parties can judge whether another armed party will break a deal: the spread (utility units) of
-    their estimate of its alternative. Judgement: a tenth of the scale, the same order as the noise on force
-    estimates; it turns 'its alternative beats the terms by 0.1' into an 84% expected chance of defection."""
+    betrayal_cost: float = _c(0.05, 0.0, 0.1)
+    """What a party that keeps a deal loses, beyond its alternative, when the deal fails: the other side regrouped
+    under the truce. It makes the anticipated risk of failure count against signing, not only dilute the deal."""
 
-    collapse_distrust: float = 0.5
-    """After a ceasefire collapses, parties expect a new one to fail this much more often (p_fail rises toward 1
-    by this share). Judgement: Fortna (2004) finds peace after a failed ceasefire markedly less likely to hold."""
+    margin_uncertainty: float = _c(0.05, 0.02, 0.1)
+    """How well a party can judge another's margin for keeping a deal (utility units): the spread of its estimate.
+    Anticipated defection is the normal probability that the other's margin, projected over the horizon, is
+    negative (DESIGN 3.5)."""
 
-    trust_recovery: float = 0.05
-    """Share of that distrust that fades each turn (half-life ~ 3 months)."""
+    suspension_weeks: int = _c(4, 0, 12)
+    """Weeks a party that was walked out on suspends talks after a truce collapses (the US suspended talks
+    two weeks after the 19 Sep 2016 collapse and kept them suspended); 0 switches the rule off."""
 
-    sanction_cost: float = 0.2
+    incident_loss: float = _c(0.01, 0.0, 0.03)
+    """Share of the victims' force an incident costs (a strike on the wrong troops, a convoy hit)."""
+
+    sanction_cost: float = _c(0.2, 0.1, 0.5)
     """Share of the harm a sanction does to its target that the sanctioner pays itself (lost trade)."""
+
+    discount: float = _c(0.99, 0.97, 0.998)
+    """Weekly discount factor of utility over a run (about 40% a year: governments weigh the near term)."""
+
+    durable_weeks: int = _c(8, 4, 26)
+    """A ceasefire in force at the end counts as durable once it has held this many weeks (DESIGN section 5)."""
 
 
 MECHANISM = Mechanism()
 """The one set of constants every scenario runs with."""
 
 MECHANISM_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Mechanism))
-INTEGER_MECHANISM_NAMES: frozenset[str] = frozenset({"threat_period"})
+INTEGER_MECHANISM_NAMES: frozenset[str] = frozenset({"threat_period", "suspension_weeks", "durable_weeks"})
+MECHANISM_RANGES: dict[str, tuple[float, float]] = {f.name: f.metadata["range"] for f in fields(Mechanism)}
+"""Plausible range of each constant, for calibration and sensitivity analysis."""

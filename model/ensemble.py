@@ -22,7 +22,7 @@ from model import assignment, eventlog, recording
 from model.outcomes import OUTCOMES, summarize
 from model.rng import replicate_keys
 from model.scenario import Scenario
-from model.turn import advance, evaluate_current
+from model.turn import advance, start
 from model.world import build_world
 
 DEFAULT_CHUNK = 10_000
@@ -60,7 +60,7 @@ def simulate(
     """
     world = build_world(scenario, keys, overrides)
     actors = assignment.instances(scenario, strategies)
-    evaluate_current(world)
+    start(world)
     model_trace: list[dict[str, np.ndarray]] | None = [] if traces else None
     actor_trace: list[dict[str, np.ndarray]] | None = [] if traces else None
     lines: list[str] | None = [] if log else None

@@ -1,6 +1,8 @@
-"""The human-readable event log: one line per action or event, written from a turn's report.
+"""The human-readable event log: one line per action or event, written from a turn's report and events.
 
-Example: "turn 7: Russia escalates (intensity 0.75)", "turn 7: United States concedes on assad_future, 0.90 -> 0.80".
+Example: "turn 7: Russia escalates (intensity 0.75)", "turn 9: CEASEFIRE SIGNED on terms ...",
+"turn 12: Syrian regime breaks the truce (its alternative beats keeping it by 0.04)". Fighting lines start with
+"fighting:" so a reader (or the page) can filter diplomacy from the war.
 """
 
 from __future__ import annotations
@@ -11,14 +13,14 @@ from model.turn import TurnReport
 from model.world import World
 
 _EPS = 1e-9
+ROUTINE_PREFIXES = ("fighting:", "battle:")
+"""Lines that start with these are the war's routine; everything else is diplomacy and coercion."""
 
 
-def _moves(world: World, name: str, verb: str, delta: np.ndarray, before: np.ndarray) -> list[str]:
+def _moves(world: World, name: str, verb: str, before: np.ndarray, after: np.ndarray) -> list[str]:
     lines = []
-    for k in np.flatnonzero(np.abs(delta) > _EPS):
-        issue = world.issue_ids[k]
-        after = float(np.clip(before[k] + delta[k], 0.0, 1.0))
-        lines.append(f"{name} {verb} {issue}, {before[k]:.2f} -> {after:.2f}")
+    for k in np.flatnonzero(np.abs(after - before) > _EPS):
+        lines.append(f"{name} {verb} {world.issue_ids[k]}, {before[k]:.2f} -> {after[k]:.2f}")
     return lines
 
 
@@ -29,51 +31,68 @@ def _terms(world: World, terms: np.ndarray) -> str:
 def describe(world: World, report: TurnReport, b: int = 0) -> list[str]:
     """Lines for run b of the turn just played (world is the state after the turn)."""
     names = world.actor_names
+    ev = world.event
     out: list[str] = []
     war = float(world.p["war_intensity"][b])
     for i, act in enumerate(report.actions):
         name = names[i]
-        before = report.position_before[b, i]
+        before = report.demand_before[b, i]
         if act.withdraw[b] and report.engaged_before[b, i]:
             out.append(f"{name} withdraws from the talks and the theatre")
-        out += _moves(world, name, "concedes on", act.concede[b], before)
-        out += _moves(world, name, "links", act.link[b], before + act.concede[b])
-        if report.pressure.carried_out[b, i]:
-            victims = [names[j] for j in np.flatnonzero(report.pressure.punished_force[b] > 0)]
+            continue
+        moved = before + act.concede[b] + act.link[b]
+        after = np.clip(moved, 0.0, 1.0)
+        if np.any(np.abs(act.link[b]) > _EPS):
+            out += _moves(world, name, "links a concession on", before, after)
+        elif np.any(np.abs(act.concede[b]) > _EPS):
+            out += _moves(world, name, "concedes on", before, after)
+        if ev("retreat")[b, i] > _EPS and not ev("backed_down")[b, i]:
+            out.append(f"{name} pays an audience cost of {ev('retreat')[b, i]:.3f} for retreating from its public demands")
+        if ev("struck")[b, i]:
+            victims = [names[j] for j in np.flatnonzero(ev("punished")[b] > 0)]
             out.append(f"{name} carries out its threat: strikes on {', '.join(victims) or 'nobody in reach'}; "
-                       f"credibility {report.pressure.credibility_before[b, i]:.2f} -> {world.credibility[b, i]:.2f}")
-        if report.pressure.backed_down[b, i]:
-            out.append(f"{name} lets its deadline pass; credibility {report.pressure.credibility_before[b, i]:.2f} -> "
+                       f"credibility {ev('credibility_before')[b, i]:.2f} -> {world.credibility[b, i]:.2f}")
+        if ev("backed_down")[b, i]:
+            out.append(f"{name} backs down at its deadline; credibility {ev('credibility_before')[b, i]:.2f} -> "
                        f"{world.credibility[b, i]:.2f}")
-        if report.pressure.threatened[b, i]:
+        if ev("threatened")[b, i]:
             target = names[world.counterpart[i]]
-            out.append(f"{name} threatens {target}: a ceasefire by turn {report.pressure.deadline[b, i]}, or else punishment "
-                       f"(credibility {world.credibility[b, i]:.2f})")
-        if act.sanction[b] and world.engaged[b, i]:
+            clause = "; kept as an enforcement clause after a deal" if world.enforcing[b, i] > 0.5 else ""
+            out.append(f"{name} issues an ultimatum to {target}: a deal by week {int(world.threat_deadline[b, i])}, "
+                       f"or a strike (credibility {world.credibility[b, i]:.2f}){clause}")
+        if act.sanction[b] > 0.5 and world.engaged[b, i] and world.sanctioning[b, i] > 0.5:
             out.append(f"{name} sanctions {names[world.counterpart[i]]}")
-        if act.supply[b] and world.engaged[b, i]:
-            clients = [names[j] for j in np.flatnonzero(report.pressure.supplied[b] > 0)]
-            if clients:
-                out.append(f"{name} supplies {', '.join(clients)}")
+        if act.sanction[b] < -0.5 and world.engaged[b, i]:
+            pass  # lifting sanctions that were not imposed is not news
+        if ev("supplying")[b, i]:
+            clients = [names[j] for j in np.flatnonzero(ev("supplied")[b] > 0)]
+            out.append(f"{name} supplies {', '.join(clients)}")
         if world.intensity[b, i] > war + _EPS and world.force[b, i] > 0:
             out.append(f"{name} escalates (intensity {world.intensity[b, i]:.2f})")
-        nothing = (not np.any(np.abs(act.concede[b]) > _EPS) and not np.any(np.abs(act.link[b]) > _EPS)
-                   and not report.pressure.threatened[b, i] and not report.pressure.carried_out[b, i]
-                   and not report.pressure.backed_down[b, i] and world.intensity[b, i] <= war + _EPS)
-        if nothing and world.veto[i] and world.engaged[b, i] and not report.ceasefire_before[b]:
-            out.append(f"{name} holds its demands")
-    if lost := float(report.losses[b].sum()):
-        by_camp = ", ".join(f"{camp} camp {float(report.losses[b] @ world.members[:, c]):.1f}"
-                            for c, camp in enumerate(world.camp_ids))
-        if by_camp:
-            out.append(f"fighting: force lost {lost:.1f} ({by_camp})")
-    events = report.ceasefire
-    if events.incident[b]:
-        out.append("incident during the ceasefire: every party's trust in the deal is shaken")
-    if events.collapsed[b]:
-        who = [f"{names[j]} (alternative {world.batna[b, j]:.2f} beats the deal {world.deal_value[b, j]:.2f})"
-               for j in np.flatnonzero(events.defectors[b])]
-        out.append(f"CEASEFIRE COLLAPSES: {', '.join(who)} {'defects' if len(who) == 1 else 'defect'}")
-    if events.agreed[b]:
-        out.append(f"CEASEFIRE AGREED on terms {_terms(world, world.terms[b])}")
+        if ev("violated")[b, i]:
+            out.append(f"{name} breaks the truce: its alternative beats keeping it by {-world.margin[b, i]:.3f}")
+    lost = ev("losses")[b]
+    if lost.sum() > _EPS:
+        by_camp = ", ".join(f"{camp} {lost[world.camp == c].sum():.1f}" for c, camp in enumerate(world.camp_ids))
+        out.append(f"fighting: force lost {lost.sum():.1f} ({by_camp})")
+    winner = int(world.run_event("battle_winner")[b])
+    if winner >= 0:
+        out.append(f"battle: the {world.camp_ids[winner]} camp wins most of the week's engagements")
+    incident = int(world.run_event("incident_by")[b])
+    if incident >= 0:
+        out.append(f"incident during the truce: a unit of {names[incident]} fires on the other camp")
+    if world.run_event("collapsed")[b]:
+        who = []
+        for j in np.flatnonzero(ev("walked_out")[b] > 0.5):
+            clients = [names[c] for c in np.flatnonzero((world.patron == j) & (ev("violated")[b] > 0.5))]
+            why = (f"cannot restrain {', '.join(clients)}" if clients
+                   else f"its alternative beats keeping the truce by {-world.margin[b, j]:.3f}")
+            who.append(f"{names[j]} ({why})")
+        out.append(f"CEASEFIRE COLLAPSES: {'; '.join(who)} {'walks out' if len(who) == 1 else 'walk out'}")
+    if world.run_event("agreed")[b]:
+        out.append(f"CEASEFIRE SIGNED on terms {_terms(world, world.terms[b])}")
+    blocker = int(world.run_event("blocker")[b])
+    if blocker >= 0 and not world.ceasefire[b] and blocker != report.blocker_before[b]:
+        out.append(f"no deal: {names[blocker]} blocks it (its alternative beats the offer by "
+                   f"{-float(world.run_event('blocker_margin')[b]):.3f})")
     return [f"turn {report.turn}: {line}" for line in out]

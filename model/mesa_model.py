@@ -19,7 +19,7 @@ from model import scenario as scenario_module
 from model.outcomes import run_record, summarize
 from model.rng import run_key, seed_sequence
 from model.scenario import Scenario
-from model.turn import TurnReport, advance, evaluate_current
+from model.turn import TurnReport, advance, start
 from model.world import World, build_world
 
 
@@ -54,7 +54,7 @@ class CeasefireModel(mesa.Model):
         if turns is not None:
             overrides["params.turns"] = turns
         self.world: World = build_world(self.spec, np.array([run_key(seq)]), overrides)
-        evaluate_current(self.world)
+        start(self.world)
         self.actors: list[StateActor] = [
             StateActor(self, i, a.id, a.name or a.id, strategy)
             for i, (a, strategy) in enumerate(zip(self.spec.actors, assignment.instances(self.spec, self.strategy_names), strict=True))

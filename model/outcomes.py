@@ -1,7 +1,8 @@
-"""Outcomes of a run (DESIGN section 5): termination (a ceasefire holding) is not truncation (running out of turns).
+"""Outcomes of a run (DESIGN section 5): termination, collapse and truncation stay distinct.
 
-`holding`: a ceasefire is in force at the end. `collapsed`: one was agreed and broke, none in force at the end.
-`no_deal`: none was ever agreed before the turns ran out.
+`durable`: a ceasefire in force at the end that has held at least `durable_weeks`. `holding`: one in force at the end
+but signed too recently to count as durable. `collapsed`: one was signed and none is in force at the end. `no_deal`:
+none was ever signed before the turns ran out.
 """
 
 from __future__ import annotations
@@ -10,58 +11,78 @@ from typing import Any
 
 import numpy as np
 
-from model.rules.arrays import over_actors
-from model.rules.evaluation import utility
+from model.rules.welfare import final_utility
 from model.world import World
 
-OUTCOMES = ("holding", "collapsed", "no_deal")
+OUTCOMES = ("durable", "holding", "collapsed", "no_deal")
+
+
+def truce_age(world: World) -> np.ndarray:
+    """(B,) weeks the ceasefire in force at the end has held (0 where none is)."""
+    start = world.run_column("truce_start")
+    return np.where(world.ceasefire, world.turn - start + 1, 0).astype(np.int64)
+
+
+def durable(world: World) -> np.ndarray:
+    """(B,) a ceasefire in force at the end that has held at least `durable_weeks`."""
+    return world.ceasefire & (truce_age(world) >= world.p["durable_weeks"])
 
 
 def outcome_codes(world: World) -> np.ndarray:
     """(B,) outcome label per run."""
-    return np.where(world.ceasefire, "holding", np.where(world.first_agreed >= 0, "collapsed", "no_deal"))
+    agreed = world.run_column("first_agreed") >= 0
+    return np.where(durable(world), "durable",
+                    np.where(world.ceasefire, "holding", np.where(agreed, "collapsed", "no_deal")))
 
 
-def final_utility(world: World) -> np.ndarray:
-    """Each actor's utility of how the run ended (B, A): the terms in force if a ceasefire holds, otherwise the
-    expected outcome of the fighting (the war lottery at the final balance of force), less the force it lost."""
-    terms_value = utility(world, np.nan_to_num(world.terms))
-    p = world.win_prob  # (B, C)
-    if p.shape[1]:
-        war_value = 1.0 - world.static_loss - (p[:, None, :] * world.contest_loss).sum(axis=2)
-    else:
-        war_value = 1.0 - world.static_loss
-    outcome_value = np.where(world.ceasefire[:, None], terms_value, war_value)
-    lost = np.divide(world.casualties, world.force0, out=np.zeros_like(world.casualties), where=world.force0 > 0)
-    return outcome_value - world.p["loss_weight"][:, None] * np.minimum(lost, 1.0)
+def final_utilities(world: World) -> np.ndarray:
+    """(B, A) every actor's utility over the run (discounted weekly utility minus costs, plus the end state)."""
+    out = np.empty((world.batch, world.n_actors))
+    for b in range(world.batch):
+        for i in range(world.n_actors):
+            out[b, i] = final_utility(world.arrays, b, i, world.turn)
+    return out
 
 
 def concession_of(world: World, actor: int) -> np.ndarray:
-    """(B,) salience-weighted distance from the actor's ideal to the last agreed terms, or, with no deal ever
-    agreed, to its final demand: how much of its position it gave up."""
-    reference = np.where(np.isnan(world.terms), world.position[:, actor, :], world.terms)
+    """(B,) salience-weighted distance from the actor's ideal to the last signed terms, or, with no deal ever
+    signed, to its final demand: how much of its position it gave up."""
+    reference = np.where(np.isnan(world.terms), world.demand[:, actor, :], world.terms)
     return (world.salience[:, actor, :] * np.abs(reference - world.ideal[:, actor, :])).sum(axis=1)
 
 
 def summarize(world: World) -> dict[str, np.ndarray]:
     """Per-run summary columns, each (B,): the tidy row of DESIGN section 5."""
     focal = world.focal
+    first = world.run_column("first_agreed").astype(np.int64)
+    utilities = final_utilities(world)
+    members = np.zeros((world.n_actors, len(world.camp_ids)))
+    for i, c in enumerate(world.camp):
+        if c >= 0:
+            members[i, c] = 1.0
     cols: dict[str, np.ndarray] = {
         "outcome": outcome_codes(world),
-        "ever_agreed": world.first_agreed >= 0,
-        "first_agreed_turn": world.first_agreed.copy(),
-        "turns_held": world.turns_held.copy(),
-        "n_ceasefires": world.n_ceasefires.copy(),
+        "durable": durable(world),
+        "ever_agreed": first >= 0,
+        "first_agreed_turn": first,
+        "weeks_under_ceasefire": world.run_column("weeks_under_ceasefire").astype(np.int64),
+        "turns_held": world.run_column("weeks_under_ceasefire").astype(np.int64),
+        "longest_truce": world.run_column("longest_truce").astype(np.int64),
+        "truce_age_at_end": truce_age(world),
+        "n_ceasefires": world.run_column("n_ceasefires").astype(np.int64),
+        "n_collapses": world.run_column("n_collapses").astype(np.int64),
         "us_concession": concession_of(world, focal),
-        "casualties": world.casualties.sum(axis=1),
+        "us_utility": utilities[:, focal],
+        "us_costs": world.costs[:, focal].copy(),
         "us_credibility": world.credibility[:, focal].copy(),
+        "us_strikes": world.strikes[:, focal].astype(np.int64),
+        "casualties": world.casualties.sum(axis=1),
+        "battles": world.run_column("battles").copy(),
     }
-    utilities = final_utility(world)
-    cols["us_utility"] = utilities[:, focal]
     for k, issue in enumerate(world.issue_ids):
         cols[f"terms_{issue}"] = world.terms[:, k].copy()
     for c, camp in enumerate(world.camp_ids):
-        cols[f"casualties_{camp}"] = over_actors(world.casualties, world.members[:, c : c + 1])[:, 0]
+        cols[f"casualties_{camp}"] = world.casualties @ members[:, c]
     for a, actor in enumerate(world.actor_ids):
         cols[f"utility_{actor}"] = utilities[:, a]
     return cols
@@ -73,13 +94,17 @@ def run_record(summary: dict[str, np.ndarray], b: int, issue_ids: tuple[str, ...
     terms = None if first < 0 else {k: round(float(summary[f"terms_{k}"][b]), 4) for k in issue_ids}
     record: dict[str, Any] = {
         "outcome": str(summary["outcome"][b]),
+        "durable": bool(summary["durable"][b]),
         "first_agreed_turn": None if first < 0 else first,
-        "turns_held": int(summary["turns_held"][b]),
+        "weeks_under_ceasefire": int(summary["weeks_under_ceasefire"][b]),
+        "longest_truce": int(summary["longest_truce"][b]),
         "n_ceasefires": int(summary["n_ceasefires"][b]),
+        "n_collapses": int(summary["n_collapses"][b]),
         "terms": terms,
         "us_concession": round(float(summary["us_concession"][b]), 6),
         "us_utility": round(float(summary["us_utility"][b]), 6),
         "us_credibility": round(float(summary["us_credibility"][b]), 6),
+        "us_strikes": int(summary["us_strikes"][b]),
         "casualties": round(float(summary["casualties"][b]), 6),
     }
     record["casualties_by_camp"] = {key.removeprefix("casualties_"): round(float(v[b]), 6)
@@ -87,3 +112,4 @@ def run_record(summary: dict[str, np.ndarray], b: int, issue_ids: tuple[str, ...
     record["utilities"] = {key.removeprefix("utility_"): round(float(v[b]), 6)
                            for key, v in summary.items() if key.startswith("utility_")}
     return record
+

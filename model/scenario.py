@@ -66,7 +66,7 @@ class Actor(_Strict):
     counterpart: str | None = None
     """The party it bargains with and aims its pressure at (defaults to the other veto player)."""
     patron: str | None = None
-    """The actor that supplies it (the target of `supply`)."""
+    """The veto player that supplies it and signs for it (DESIGN 3.4)."""
     strategy: str = "opportunist"
     ideal: dict[str, Unit]
     salience: dict[str, Unit]
@@ -75,18 +75,31 @@ class Actor(_Strict):
     capability: NonNegative = 0.0
     """Power outside the theatre; weights its demands in the deal on offer."""
     resolve: Unit = 0.5
+    """Willingness to bear costs: the weight of the costs of no deal is (1 - resolve). It wears with costs borne."""
     credibility: Unit = 0.5
     """How credible others find its threats, at the start."""
-    commitment: Unit = 1.0
-    """Probability it carries out a threat at the deadline."""
+    commitment: Unit | None = None
+    """If set, the probability it carries out a threat at a deadline (an override for counterfactuals); by default
+    it decides by its own comparison of striking against backing down (DESIGN 3.6)."""
     no_deal_cost: NonNegative = 0.0
-    """Utility lost per turn without a deal besides fighting (oil prices, tourism, risk of clashes)."""
-    threat_harm: NonNegative = 0.0
-    """Utility its punishment costs the target when carried out."""
+    """Utility lost per week without a deal besides fighting (oil prices, tourism, risk of clashes)."""
     sanction_harm: NonNegative = 0.0
-    """Utility per turn its sanctions cost the target while imposed."""
+    """Utility per week its sanctions cost the target while imposed."""
     sanctioning: bool = False
     """Its sanctions on its counterpart are in force at the start."""
+    leverage: Unit = 0.0
+    """Share of its fighting power that depends on its patron (supplies, air cover): what it loses if it breaks a
+    truce its patron signed (DESIGN 3.4)."""
+    optimism: float = Field(default=0.0, ge=-2.0, le=2.0)
+    """How far its prior belief about the war tilts toward its own side, in log-odds (0: the truth; 0.4 turns an
+    even war into a 60% expected victory)."""
+    audience_cost: NonNegative = 0.0
+    """What retreating from a public demand costs it at home, per unit of salience-weighted retreat (Fearon 1994)."""
+    strike_cost: NonNegative = 0.0
+    """What carrying out a punishment strike costs it (utility): money, casualties, risk of counter-escalation."""
+    exposure: Unit = 1.0
+    """Share of its force exposed to enemy fire (1 for ground forces; an air contingent over an enemy without air
+    defence, or a party that does not fight the enemy camp, far less)."""
     sources: dict[str, str] = {}
 
     @model_validator(mode="after")
@@ -102,8 +115,6 @@ class Params(_Strict):
 
     turns: int = Field(default=52, ge=1, le=10_000)
     """Turns in a run (a turn is a week)."""
-    perception_noise: NonNegative = 0.1
-    """Log-normal spread of each actor's estimate of each camp's strength."""
     incident_rate: Unit = 0.05
     """Probability per turn of an incident while a ceasefire holds."""
 
@@ -154,6 +165,10 @@ class Scenario(_Strict):
                 value = getattr(actor, ref)
                 if value is not None and (value not in actor_ids or value == actor.id):
                     raise ValueError(f"{where}.{ref}: {value!r} is not another actor ({_one_of(actor_ids)})")
+        for n, actor in enumerate(self.actors):
+            if actor.patron is not None and not self.actors[actor_ids.index(actor.patron)].veto:
+                raise ValueError(f"actors[{n}] ({actor.id}).patron: {actor.patron!r} has no veto; a patron signs for its "
+                                 f"client, so it must be a veto player ({_one_of([a.id for a in self.actors if a.veto])})")
         for camp in self.camps:
             leader = self.actors[actor_ids.index(camp.leader)]
             if leader.camp != camp.id:

@@ -2,33 +2,40 @@
 
 Both engines hold their state here: the Mesa model as a batch of one (its agents are views into row 0), the
 ensemble engine as thousands of rows. Structure (who is in which camp, who has a veto) is shared by the batch;
-every number can differ per run, so a sampled experiment is one array program (DESIGN section 6).
+every number can differ per run, so a sampled experiment is one array program (DESIGN section 6). The compiled
+rules see the arrays as one named tuple (`model.rules.state.Arrays`); Python code reads every column by name
+(`world.force`, `world.batna`, `world.p["horizon"]`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from model import layout
 from model.constants import INTEGER_MECHANISM_NAMES, MECHANISM, MECHANISM_NAMES
 from model.errors import CeasefireError
 from model.rng import Stream, Streams
-from model.scenario import Params, Scenario
+from model.rules.state import Arrays
+from model.scenario import Scenario
 
 ACTOR_FIELDS: tuple[str, ...] = (
-    "force", "capability", "resolve", "credibility", "commitment", "no_deal_cost", "threat_harm", "sanction_harm",
+    "force", "capability", "resolve", "credibility", "commitment", "no_deal_cost", "sanction_harm", "leverage",
+    "optimism", "audience_cost", "strike_cost", "exposure",
 )
 """Actor numbers that may be set or varied per run as `ACTOR.field`."""
 
-UNIT_ACTOR_FIELDS = frozenset({"resolve", "credibility", "commitment"})
-SCENARIO_PARAM_NAMES: tuple[str, ...] = tuple(n for n in Params.model_fields if n != "turns")
-PARAM_NAMES: tuple[str, ...] = MECHANISM_NAMES + SCENARIO_PARAM_NAMES
-"""Numbers that may be set or varied per run as `params.NAME` (or `NAME` with `--set`)."""
-
+_FIELD_RANGE: dict[str, tuple[float, float | None]] = {
+    "resolve": (0.0, 1.0), "credibility": (0.0, 1.0), "commitment": (0.0, 1.0), "leverage": (0.0, 1.0),
+    "exposure": (0.0, 1.0), "optimism": (-2.0, 2.0),
+}
 UNIT_PARAMS = frozenset({"incident_rate", "war_intensity", "limited_escalation", "escalation_intensity",
-                         "ceasefire_floor", "credibility_learning", "punish_fraction", "sanction_cost"})
+                         "ceasefire_floor", "credibility_learning", "punish_fraction", "sanction_cost", "discount",
+                         "incident_loss", "regroup_rate", "supply_rate"})
+PARAM_NAMES: tuple[str, ...] = layout.PARAMS
+"""Numbers that may be set or varied per run as `params.NAME` (or `NAME` with `--set`)."""
 
 
 def allowed_override_names(scenario: Scenario) -> list[str]:
@@ -41,74 +48,127 @@ def allowed_override_names(scenario: Scenario) -> list[str]:
 
 @dataclass
 class World:
-    """State of B runs of one scenario. Shapes: (B,) per run, (B, A) per actor, (B, A, K) per actor and issue."""
+    """State of B runs of one scenario: structure, the compiled rules' arrays, and the turn."""
 
-    # Structure, shared by every run of the batch.
     actor_ids: tuple[str, ...]
     actor_names: tuple[str, ...]
     issue_ids: tuple[str, ...]
     camp_ids: tuple[str, ...]
-    camp: np.ndarray  # (A,) camp index, -1 for none
-    members: np.ndarray  # (A, C) 1.0 where the actor is in the camp
-    camp_leader: np.ndarray  # (C,) actor index
-    enemy: np.ndarray  # (A, A) True where the two actors fight on opposite sides
-    veto: np.ndarray  # (A,) bool
-    spoiler: np.ndarray  # (A,) bool
-    counterpart: np.ndarray  # (A,) actor index
-    patron: np.ndarray  # (A,) actor index, -1 for none
-    threat_exposed: np.ndarray  # (A, A) [j, a]: a bears the punishment j threatens (j's counterpart and its camp)
-    contested: np.ndarray  # (K,) bool
-    linkable: np.ndarray  # (K,) bool: off the table at the start, so only linkage can bring it in
     focal: int  # the actor whose concession and utility the summary reports (the US where present)
     turns: int
     streams: Streams
-
-    # Numbers that may differ per run but do not change during it.
-    ideal: np.ndarray  # (B, A, K)
-    salience: np.ndarray  # (B, A, K)
-    status_quo: np.ndarray  # (B, K)
-    force0: np.ndarray  # (B, A)
-    capability: np.ndarray
-    commitment: np.ndarray
-    no_deal_cost: np.ndarray
-    threat_harm: np.ndarray
-    sanction_harm: np.ndarray
-    p: dict[str, np.ndarray]  # parameters, each (B,)
-    static_loss: np.ndarray  # (B, A) salience-weighted loss on issues force does not decide (status quo stands)
-    contest_loss: np.ndarray  # (B, A, C) salience-weighted loss on contested issues if camp c prevails
-
-    # State that changes each turn.
+    arrays: Arrays
+    linkable: np.ndarray  # (K,) off the table at the start, so only linkage can bring it in
     turn: int = 0
-    position: np.ndarray = field(default=None)  # (B, A, K) current demands
-    force: np.ndarray = field(default=None)
-    resolve: np.ndarray = field(default=None)
-    credibility: np.ndarray = field(default=None)
-    engaged: np.ndarray = field(default=None)  # (B, A) False once an actor has withdrawn
-    threat_deadline: np.ndarray = field(default=None)  # (B, A) turn of the deadline of its threat, -1 for none
-    sanctioning: np.ndarray = field(default=None)  # (B, A) its sanctions on its counterpart are in force
-    intensity: np.ndarray = field(default=None)  # (B, A) fighting intensity it chose this turn
-    concession: np.ndarray = field(default=None)  # (B, A) how far it moved its demands this turn
-    casualties: np.ndarray = field(default=None)  # (B, A) force lost so far
-    ceasefire: np.ndarray = field(default=None)  # (B,) a ceasefire is in force
-    terms: np.ndarray = field(default=None)  # (B, K) terms of the current or last ceasefire (nan if none)
-    first_agreed: np.ndarray = field(default=None)  # (B,) turn of the first agreement, -1 if none
-    turns_held: np.ndarray = field(default=None)  # (B,) turns with a ceasefire in force
-    n_ceasefires: np.ndarray = field(default=None)  # (B,)
-    offer: np.ndarray = field(default=None)  # (B, K) the deal on offer
-    deal_value: np.ndarray = field(default=None)  # (B, A) V_i
-    batna: np.ndarray = field(default=None)  # (B, A) BATNA_i
-    win_prob: np.ndarray = field(default=None)  # (B, C) each camp's chance to prevail (undistorted)
-    p_fail: np.ndarray = field(default=None)  # (B,) risk the deal on offer fails
-    on_table: np.ndarray = field(default=None)  # (B, K) the issue is part of the negotiation
-    distrust: np.ndarray = field(default=None)  # (B,) expected failure of any deal, after past collapses
 
+    # Structure and fixed numbers.
     @property
     def batch(self) -> int:
-        return self.ideal.shape[0]
+        return self.arrays.keys.shape[0]
 
     @property
     def n_actors(self) -> int:
         return len(self.actor_ids)
+
+    @property
+    def camp(self) -> np.ndarray:
+        return self.arrays.camp
+
+    @property
+    def veto(self) -> np.ndarray:
+        return self.arrays.veto.astype(bool)
+
+    @property
+    def patron(self) -> np.ndarray:
+        return self.arrays.patron
+
+    @property
+    def counterpart(self) -> np.ndarray:
+        return self.arrays.counterpart
+
+    @property
+    def enemy(self) -> np.ndarray:
+        """(A, A) True where the two actors fight in opposite camps."""
+        c = self.arrays.camp
+        return (c[:, None] >= 0) & (c[None, :] >= 0) & (c[:, None] != c[None, :])
+
+    @property
+    def ideal(self) -> np.ndarray:
+        return self.arrays.ideal
+
+    @property
+    def salience(self) -> np.ndarray:
+        return self.arrays.salience
+
+    @property
+    def status_quo(self) -> np.ndarray:
+        return self.arrays.status_quo
+
+    @property
+    def p(self) -> dict[str, np.ndarray]:
+        """Every per-run parameter by name, each (B,) (views)."""
+        return {name: self.arrays.params[:, n] for n, name in enumerate(layout.PARAMS)}
+
+    def actor_param(self, name: str) -> np.ndarray:
+        """A fixed per-actor number by name (B, A)."""
+        return self.arrays.actor_params[:, :, layout.ACTOR_PARAMS.index(name)]
+
+    # State that changes each turn.
+    @property
+    def demand(self) -> np.ndarray:
+        return self.arrays.demand
+
+    position = demand  # the first edition's name for public demands
+
+    @property
+    def on_table(self) -> np.ndarray:
+        return self.arrays.on_table > 0.5
+
+    @property
+    def offer(self) -> np.ndarray:
+        return self.arrays.offer
+
+    @property
+    def terms(self) -> np.ndarray:
+        return self.arrays.terms
+
+    @property
+    def ceasefire(self) -> np.ndarray:
+        return self.arrays.run_state[:, layout.CEASEFIRE] > 0.5
+
+    @property
+    def engaged(self) -> np.ndarray:
+        return self.arrays.actor_state[:, :, layout.ENGAGED] > 0.5
+
+    def event(self, name: str) -> np.ndarray:
+        """What happened to each actor last turn, by name (B, A): see `model.layout.ACTOR_EVENTS`."""
+        return self.arrays.actor_events[:, :, layout.ACTOR_EVENTS.index(name)]
+
+    def run_event(self, name: str) -> np.ndarray:
+        """What happened to each run last turn, by name (B,): see `model.layout.RUN_EVENTS`."""
+        return self.arrays.run_events[:, layout.RUN_EVENTS.index(name)]
+
+    def run_column(self, name: str) -> np.ndarray:
+        """A run-state column by name (B,)."""
+        return self.arrays.run_state[:, layout.RUN_STATE.index(name)]
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        # Actor-state columns by name, (B, A) views: world.force, world.batna, world.margin, ...
+        if name in layout.ACTOR_STATE:
+            return self.__dict__["arrays"].actor_state[:, :, layout.ACTOR_STATE.index(name)]
+        if name in layout.ACTOR_PARAMS:
+            return self.__dict__["arrays"].actor_params[:, :, layout.ACTOR_PARAMS.index(name)]
+        raise AttributeError(name)
+
+    def beliefs(self) -> np.ndarray:
+        """(B, A, C) each actor's believed chance that each camp prevails."""
+        from model.rules.beliefs import believed_chances, chances_now
+        out = np.zeros(self.arrays.delta.shape)
+        for b in range(self.batch):
+            p = chances_now(self.arrays, b)
+            for i in range(self.n_actors):
+                out[b, i] = believed_chances(p, self.arrays.delta[b, i])
+        return out
 
     def strategy_uniform(self, actor: int, draw: int = 0) -> np.ndarray:
         """(B,) uniform draws reserved for actor's strategy this turn (its own stream: no other use shares it)."""
@@ -133,12 +193,20 @@ def _check_range(name: str, values: np.ndarray, lo: float, hi: float | None, lab
         raise CeasefireError(f"{label}: {name}: value {values[np.argmax(bad)]:g} out of range; allowed {allowed}")
 
 
-def build_world(
-    scenario: Scenario,
-    keys: np.ndarray,
-    overrides: dict[str, Any] | None = None,
-) -> World:
-    """The state of len(keys) runs of `scenario` at turn 0.
+def _side(scenario: Scenario, camp: np.ndarray) -> np.ndarray:
+    """The camp each actor wants to prevail: its own, else its clients' (the US backs the opposition)."""
+    ids = scenario.actor_ids
+    side = camp.copy()
+    for j, a in enumerate(scenario.actors):
+        if a.patron is not None:
+            p = ids.index(a.patron)
+            if side[p] < 0 and camp[j] >= 0:
+                side[p] = camp[j]
+    return side
+
+
+def build_world(scenario: Scenario, keys: np.ndarray, overrides: dict[str, Any] | None = None) -> World:
+    """The state of len(keys) runs of `scenario` at turn 0 (call `model.turn.start` before the first turn).
 
     Args:
         scenario: a validated scenario.
@@ -164,34 +232,27 @@ def build_world(
     ids = tuple(a.id for a in actors)
     n_a, n_k = len(actors), len(issues)
     camp_ids = tuple(c.id for c in scenario.camps)
+    n_c = len(camp_ids)
     camp = np.array([camp_ids.index(a.camp) if a.camp is not None else -1 for a in actors], dtype=np.int64)
-    members = np.zeros((n_a, len(camp_ids)))
-    for i, c in enumerate(camp):
-        if c >= 0:
-            members[i, c] = 1.0
-    camp_leader = np.array([ids.index(c.leader) for c in scenario.camps], dtype=np.int64)
-    enemy = (camp[:, None] >= 0) & (camp[None, :] >= 0) & (camp[:, None] != camp[None, :])
-    veto = np.array([a.veto for a in actors])
-    spoiler = np.array([a.spoiler for a in actors])
+    leader = np.array([ids.index(c.leader) for c in scenario.camps], dtype=np.int64)
+    veto = np.array([a.veto for a in actors], dtype=np.bool_)
     capability_default = np.array([a.capability for a in actors])
-    counterpart = np.array([_default_counterpart(i, scenario, veto, capability_default, camp, camp_leader) for i in range(n_a)])
+    counterpart = np.array([_default_counterpart(i, scenario, veto, capability_default, camp, leader)
+                            for i in range(n_a)], dtype=np.int64)
     patron = np.array([ids.index(a.patron) if a.patron else -1 for a in actors], dtype=np.int64)
-    threat_exposed = np.zeros((n_a, n_a), dtype=bool)
-    for j in range(n_a):
-        target = counterpart[j]
-        threat_exposed[j, target] = True
-        if camp[target] >= 0:
-            threat_exposed[j] |= (camp == camp[target]) & (camp != camp[j])
-    contested = np.array([i.contested for i in issues]) & (len(camp_ids) > 0)
-    focal = ids.index("USA") if "USA" in ids else int(np.argmax(veto))
+    contested = np.array([i.contested for i in issues], dtype=np.bool_) & (n_c > 0)
 
     def actor_field(name: str) -> np.ndarray:
         out = np.empty((batch, n_a))
+        lo, hi = _FIELD_RANGE.get(name, (0.0, None))
         for i, a in enumerate(actors):
             key = f"{a.id}.{name}"
-            out[:, i] = _per_run(overrides.get(key, getattr(a, name)), batch, key, label)
-            hi = 1.0 if name in UNIT_ACTOR_FIELDS else None
-            _check_range(key, out[:, i], 0.0, hi, label)
+            default = getattr(a, name)
+            if name == "commitment" and default is None:
+                default = -1.0  # decides by its own comparison
+            out[:, i] = _per_run(overrides.get(key, default), batch, key, label)
+            if not (name == "commitment" and np.all(out[:, i] == -1.0)):
+                _check_range(key, out[:, i], lo, hi, label)
         return out
 
     ideal = np.broadcast_to(np.array([[a.ideal[i.id] for i in issues] for a in actors]), (batch, n_a, n_k)).copy()
@@ -202,76 +263,67 @@ def build_world(
         status_quo[:, k] = _per_run(overrides.get(key, issue.status_quo), batch, key, label)
         _check_range(key, status_quo[:, k], 0.0, 1.0, label)
 
-    p: dict[str, np.ndarray] = {}
-    for name in PARAM_NAMES:
+    params = np.empty((batch, len(PARAM_NAMES)))
+    for n, name in enumerate(PARAM_NAMES):
         default = getattr(MECHANISM, name) if name in MECHANISM_NAMES else getattr(scenario.params, name)
         values = _per_run(overrides.get(f"params.{name}", default), batch, f"params.{name}", label)
         _check_range(f"params.{name}", values, 0.0, 1.0 if name in UNIT_PARAMS else None, label)
-        if name in INTEGER_MECHANISM_NAMES:
-            if np.any(values < 1) or np.any(values != np.round(values)):
-                raise CeasefireError(f"{label}: params.{name}: must be a whole number of turns >= 1")
-        p[name] = values
+        if name in INTEGER_MECHANISM_NAMES and (np.any(values != np.round(values))):
+            raise CeasefireError(f"{label}: params.{name}: must be a whole number of weeks")
+        params[:, n] = values
+    if np.any(params[:, layout.THREAT_PERIOD] < 1):
+        raise CeasefireError(f"{label}: params.threat_period: must be a whole number of weeks >= 1")
     turns_value = overrides.get("params.turns", scenario.params.turns)
     turns_arr = np.unique(np.asarray(turns_value))
-    if turns_arr.size != 1 or turns_arr[0] < 1 or turns_arr[0] != int(turns_arr[0]):
-        raise CeasefireError(f"{label}: params.turns: must be one whole number >= 1 for the whole batch")
+    if turns_arr.size != 1 or turns_arr[0] < 1 or turns_arr[0] != int(turns_arr[0]) or turns_arr[0] > 10_000:
+        raise CeasefireError(f"{label}: params.turns: must be one whole number in [1, 10000] for the whole batch")
 
-    force = actor_field("force")
-    loss_if_sq = salience * np.abs(status_quo[:, None, :] - ideal)
-    static_loss = (loss_if_sq * ~contested).sum(axis=2)
-    leader_ideal = ideal[:, camp_leader, :]  # (B, C, K)
-    contest_loss = (salience[:, :, None, :] * np.abs(leader_ideal[:, None, :, :] - ideal[:, :, None, :]) * contested).sum(axis=3)
+    actor_params = np.empty((batch, n_a, len(layout.ACTOR_PARAMS)))
+    for col, name in enumerate(layout.ACTOR_PARAMS):
+        actor_params[:, :, col] = actor_field("force") if name == "force0" else actor_field(name)
 
-    world = World(
-        actor_ids=ids,
-        actor_names=tuple(a.name or a.id for a in actors),
-        issue_ids=tuple(i.id for i in issues),
-        camp_ids=camp_ids,
-        camp=camp,
-        members=members,
-        camp_leader=camp_leader,
-        enemy=enemy,
-        veto=veto,
-        spoiler=spoiler,
-        counterpart=counterpart,
-        patron=patron,
-        threat_exposed=threat_exposed,
-        contested=contested,
-        linkable=np.array([not i.on_table for i in issues]),
-        focal=focal,
-        turns=int(turns_arr[0]),
-        streams=Streams(keys),
-        ideal=ideal,
-        salience=salience,
-        status_quo=status_quo,
-        force0=force.copy(),
-        capability=actor_field("capability"),
-        commitment=actor_field("commitment"),
-        no_deal_cost=actor_field("no_deal_cost"),
-        threat_harm=actor_field("threat_harm"),
-        sanction_harm=actor_field("sanction_harm"),
-        p=p,
-        static_loss=static_loss,
-        contest_loss=contest_loss,
+    # Utility of each actor if camp c prevails (contested issues at c's leader's ideal, others at the status quo);
+    # the last column: no camp prevails (everything at the status quo).
+    war_utility = np.empty((batch, n_a, n_c + 1))
+    for c in range(n_c + 1):
+        outcome = status_quo.copy()
+        if c < n_c:
+            outcome[:, contested] = ideal[:, leader[c], :][:, contested]
+        war_utility[:, :, c] = 1.0 - (salience * np.abs(outcome[:, None, :] - ideal)).sum(axis=2)
+
+    actor_state = np.zeros((batch, n_a, len(layout.ACTOR_STATE)))
+    actor_state[:, :, layout.FORCE] = actor_params[:, :, layout.FORCE0]
+    actor_state[:, :, layout.RESOLVE] = actor_field("resolve")
+    actor_state[:, :, layout.CREDIBILITY] = actor_field("credibility")
+    actor_state[:, :, layout.ENGAGED] = 1.0
+    actor_state[:, :, layout.THREAT_DEADLINE] = -1.0
+    actor_state[:, :, layout.SANCTIONING] = np.array([float(a.sanctioning) for a in actors])
+    actor_state[:, :, layout.SUSPENDED_UNTIL] = -1.0
+    fights = (camp >= 0) & np.array([bool(((camp >= 0) & (camp != c)).any()) if c >= 0 else False for c in camp])
+    actor_state[:, :, layout.WAR_INTENSITY] = np.where(fights, params[:, layout.WAR][:, None], 0.0)
+    run_state = np.zeros((batch, len(layout.RUN_STATE)))
+    run_state[:, layout.FIRST_AGREED] = -1.0
+    run_state[:, layout.TRUCE_START] = -1.0
+
+    arrays = Arrays(
+        keys=keys, camp=camp, side=_side(scenario, camp), veto=veto, patron=patron, counterpart=counterpart,
+        contested=contested, leader=leader, ideal=ideal, salience=salience, status_quo=status_quo,
+        war_utility=war_utility, actor_params=actor_params, actor_state=actor_state, run_state=run_state,
+        params=params, demand=ideal.copy(),
+        on_table=np.broadcast_to(np.array([float(i.on_table) for i in issues]), (batch, n_k)).copy(),
+        offer=status_quo.copy(), terms=np.full((batch, n_k), np.nan),
+        delta=np.zeros((batch, n_a, n_c)), precision=np.zeros((batch, n_a, n_c)),
+        concede=np.zeros((batch, n_a, n_k)), link=np.zeros((batch, n_a, n_k)),
+        actions=np.zeros((batch, n_a, len(layout.ACTIONS))),
+        actor_events=np.zeros((batch, n_a, len(layout.ACTOR_EVENTS))),
+        run_events=np.zeros((batch, len(layout.RUN_EVENTS))),
     )
-    world.position = ideal.copy()
-    world.force = force
-    world.resolve = actor_field("resolve")
-    world.credibility = actor_field("credibility")
-    world.engaged = np.ones((batch, n_a), dtype=bool)
-    world.threat_deadline = np.full((batch, n_a), -1, dtype=np.int64)
-    world.sanctioning = np.broadcast_to(np.array([a.sanctioning for a in actors]), (batch, n_a)).copy()
-    world.intensity = np.zeros((batch, n_a))
-    world.concession = np.zeros((batch, n_a))
-    world.casualties = np.zeros((batch, n_a))
-    world.ceasefire = np.zeros(batch, dtype=bool)
-    world.terms = np.full((batch, n_k), np.nan)
-    world.first_agreed = np.full(batch, -1, dtype=np.int64)
-    world.turns_held = np.zeros(batch, dtype=np.int64)
-    world.n_ceasefires = np.zeros(batch, dtype=np.int64)
-    world.on_table = np.broadcast_to(np.array([i.on_table for i in issues]), (batch, n_k)).copy()
-    world.distrust = np.zeros(batch)
-    return world
+    return World(
+        actor_ids=ids, actor_names=tuple(a.name or a.id for a in actors), issue_ids=tuple(i.id for i in issues),
+        camp_ids=camp_ids, focal=ids.index("USA") if "USA" in ids else int(np.argmax(veto)),
+        turns=int(turns_arr[0]), streams=Streams(keys), arrays=arrays,
+        linkable=np.array([not i.on_table for i in issues]),
+    )
 
 
 def _default_counterpart(i: int, scenario: Scenario, veto: np.ndarray, capability: np.ndarray,

@@ -23,7 +23,7 @@ def sensitivity(
     out: Annotated[Path, typer.Option("--out", help="directory for the plot and CSV tables")] = Path("out/sensitivity"),
     as_json: Annotated[bool, typer.Option("--json", help="print the indices as JSON")] = False,
 ) -> None:
-    """Sobol' or Morris indices (SALib) for share holding and US concession over the uncertain parameters."""
+    """Sobol' or Morris indices (SALib) for the durable share, US concession and US utility over the uncertain parameters."""
     from model import scenario as scenario_module
     from runs import sensitivity as sa
 
@@ -49,7 +49,7 @@ def discover(
     versus: Annotated[str, typer.Option("--versus", help="strategy B")] = "concede",
     samples: Annotated[int, typer.Option("--samples", help="Latin-hypercube sample points")] = 400,
     replicates: Annotated[int, typer.Option("--replicates", help="seeded runs per point (same seeds for A and B)")] = 20,
-    metric: Annotated[str, typer.Option("--metric", help="us_utility (higher), holding (higher) or us_concession (lower)")] = "us_utility",
+    metric: Annotated[str, typer.Option("--metric", help="us_utility (higher), durable (higher) or us_concession (lower)")] = "us_utility",
     min_coverage: Annotated[float, typer.Option("--min-coverage", min=0.0, max=1.0, help="choose the densest box covering at least this share of A's wins")] = 0.5,
     focus: Annotated[list[str], typer.Option("--focus", help="parameter for a second, focused PRIM (repeatable; default: US credibility and Russian resolve)")] = [],  # noqa: B006
     seed: Annotated[int, typer.Option("--seed", min=0, help="master seed")] = 0,

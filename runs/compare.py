@@ -4,12 +4,13 @@ baseline on common random numbers, and a US x Russia matrix with the minimax-reg
 Every function takes the tidy per-run table (from `run_strategies`, `model.ensemble.run_replicates` or a batch's
 `runs.batch.load_results`) and returns a DataFrame.
 
-- Shares (ceasefire ever agreed, holding at the end, collapsed) have Wilson score intervals.
+- Shares (ceasefire ever agreed, durable at the end, in force at the end, collapsed) have Wilson score intervals.
 - Means (US concession, US utility, casualties) have percentile bootstrap intervals.
 - The paired difference against the baseline pairs each run with the baseline's run on the same replicate (and
   sample, and any other lever): the same random numbers and the same sampled world, so what differs is the
   strategy. Its interval is the bootstrap interval of the mean of the per-pair differences.
-- Ranking: share holding at the end, then mean US utility (both higher first).
+- Ranking: share durable (a ceasefire in force at the end that has held `durable_weeks`), then mean US utility
+  (both higher first).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ ROW_KEYS = (
     "rank", "strategy", "runs",
     "p_ceasefire", "p_ceasefire_ci", "p_holding", "p_holding_ci", "p_collapsed", "p_collapsed_ci",
     "median_first_turn", "median_turns_held",
+    "p_durable", "p_durable_ci", "mean_weeks_under_ceasefire", "mean_weeks_under_ceasefire_ci",
+    "mean_longest_truce", "mean_longest_truce_ci",
     "mean_us_concession", "mean_us_concession_ci", "mean_us_utility", "mean_us_utility_ci",
     "mean_casualties", "mean_casualties_ci",
     "diff_vs_baseline", "diff_vs_baseline_ci", "diff_us_utility_vs_baseline", "diff_us_utility_vs_baseline_ci",
@@ -91,7 +94,8 @@ def strategy_table(runs: pd.DataFrame, baseline: str | None = "concede", group: 
                    seed: int = 0) -> pd.DataFrame:
     """The ranked table: one row per strategy (columns `ROW_KEYS`; intervals are [lo, hi] lists).
 
-    `diff_vs_baseline` is the paired difference in the share holding at the end; `diff_us_utility_vs_baseline`
+    `p_holding` is the share with a ceasefire in force at the end (durable or recent); `diff_vs_baseline` is the
+    paired difference in the durable share; `diff_us_utility_vs_baseline`
     the paired difference in US utility. Both are NaN when no baseline is given.
     """
     if runs.empty:
@@ -101,51 +105,53 @@ def strategy_table(runs: pd.DataFrame, baseline: str | None = "concede", group: 
     names = list(dict.fromkeys(runs[group].tolist()))
     if baseline is not None and baseline not in names:
         raise CeasefireError(f"--baseline {baseline}: not among the strategies compared ({', '.join(names)})")
-    runs = runs.assign(_holding=(runs["outcome"] == "holding").astype(np.float64))
+    runs = runs.assign(_durable=(runs["outcome"] == "durable").astype(np.float64))
+    in_force = runs["outcome"].isin(["durable", "holding"]).to_numpy()
     rows: list[dict[str, Any]] = []
     for i, name in enumerate(names):
         sub = runs[runs[group] == name]
         agreed = sub["first_agreed_turn"].to_numpy() >= 0
         row: dict[str, Any] = {"strategy": name, "runs": int(len(sub))}
         row["p_ceasefire"], row["p_ceasefire_ci"] = _share(agreed)
-        row["p_holding"], row["p_holding_ci"] = _share(sub["outcome"].to_numpy() == "holding")
+        row["p_holding"], row["p_holding_ci"] = _share(in_force[(runs[group] == name).to_numpy()])
+        row["p_durable"], row["p_durable_ci"] = _share(sub["outcome"].to_numpy() == "durable")
         row["p_collapsed"], row["p_collapsed_ci"] = _share(sub["outcome"].to_numpy() == "collapsed")
         row["median_first_turn"] = _median(sub["first_agreed_turn"].to_numpy()[agreed])
         row["median_turns_held"] = _median(sub["turns_held"].to_numpy()[agreed])
-        for j, col in enumerate(("us_concession", "us_utility", "casualties")):
+        for j, col in enumerate(("us_concession", "us_utility", "casualties", "weeks_under_ceasefire", "longest_truce")):
             row[f"mean_{col}"], row[f"mean_{col}_ci"] = _mean_ci(sub[col].to_numpy(), seed=seed + 101 * i + j)
-        for out_key, col in (("diff_vs_baseline", "_holding"), ("diff_us_utility_vs_baseline", "us_utility")):
+        for out_key, col in (("diff_vs_baseline", "_durable"), ("diff_us_utility_vs_baseline", "us_utility")):
             if baseline is None:
                 row[out_key], row[f"{out_key}_ci"] = float("nan"), [float("nan"), float("nan")]
             else:
                 row[out_key], row[f"{out_key}_ci"], _ = paired_difference(runs, name, baseline, col, group, seed + 7 * i)
         rows.append(row)
     table = pd.DataFrame(rows)
-    table = table.sort_values(["p_holding", "mean_us_utility"], ascending=[False, False], kind="stable")
+    table = table.sort_values(["p_durable", "mean_us_utility"], ascending=[False, False], kind="stable")
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     return table.reset_index(drop=True)[list(ROW_KEYS)]
 
 
 def versus_matrix(runs: pd.DataFrame, us_column: str = "us_strategy", other_column: str = "strategy_RUS") -> pd.DataFrame:
-    """US strategy x Russian strategy: share holding and mean US utility per cell; the regret of each US strategy
+    """US strategy x Russian strategy: share durable and mean US utility per cell; the regret of each US strategy
     against each Russian strategy (best US utility against it minus this one's), its worst-case regret, and
     `minimax_regret` True on the US strategy whose worst-case regret is smallest (Savage 1951).
 
-    Columns: us_strategy, then `p_holding:<rus>` and `us_utility:<rus>` per Russian strategy, `max_regret`,
+    Columns: us_strategy, then `p_durable:<rus>` and `us_utility:<rus>` per Russian strategy, `max_regret`,
     `minimax_regret`.
     """
     if other_column not in runs.columns:
         raise CeasefireError(f"the runs table has no column {other_column!r}")
     us = list(dict.fromkeys(runs[us_column].tolist()))
     rus = list(dict.fromkeys(runs[other_column].tolist()))
-    grouped = runs.assign(_holding=(runs["outcome"] == "holding")).groupby([us_column, other_column], sort=False, observed=True)
-    holding = grouped["_holding"].mean().unstack(other_column).reindex(index=us, columns=rus)
+    grouped = runs.assign(_durable=(runs["outcome"] == "durable")).groupby([us_column, other_column], sort=False, observed=True)
+    durable = grouped["_durable"].mean().unstack(other_column).reindex(index=us, columns=rus)
     utility = grouped["us_utility"].mean().unstack(other_column).reindex(index=us, columns=rus)
     regret = utility.max(axis=0) - utility
     max_regret = regret.max(axis=1)
     out = pd.DataFrame({"us_strategy": us})
     for r in rus:
-        out[f"p_holding:{r}"] = holding[r].to_numpy()
+        out[f"p_durable:{r}"] = durable[r].to_numpy()
     for r in rus:
         out[f"us_utility:{r}"] = utility[r].to_numpy()
     out["max_regret"] = max_regret.to_numpy()

@@ -123,7 +123,7 @@ def _print_table(table, versus, baseline, title) -> None:  # type: ignore[no-unt
         console = Console(width=200)
     console.print(out)
     if versus is not None:
-        vt = Table(title="US strategy x Russian strategy (share holding, US utility; * = minimax regret)")
+        vt = Table(title="US strategy x Russian strategy (share durable, US utility; * = minimax regret)")
         cols = [c for c in versus.columns if c != "minimax_regret"]
         for c in cols:
             vt.add_column(c, justify="left" if c == "us_strategy" else "right", overflow="fold")

@@ -5,7 +5,7 @@ The uncertain parameters (`runs.sensitivity.default_uncertainties`) are sampled 
 the same sample points and the same seeds (common random numbers: the same `seed` and the same `per_run` arrays, so
 run i of A and run i of B share every random draw the strategies do not change). At each point "A beats B" when A's
 mean over the replicates is better than B's on the chosen metric (higher US utility by default; or higher share
-holding; or lower US concession). PRIM then peels boxes of the parameter space where A beats B: each box is printed
+durable; or lower US concession). PRIM then peels boxes of the parameter space where A beats B: each box is printed
 with its limits, coverage (share of all A-wins inside it) and density (share of points inside it where A wins).
 """
 
@@ -33,7 +33,7 @@ from runs.sensitivity import (
 
 METRICS: dict[str, tuple[str, int]] = {
     "us_utility": ("us_utility", +1),
-    "holding": ("share_holding", +1),
+    "durable": ("share_durable", +1),
     "us_concession": ("us_concession", -1),
 }
 """Metric name -> (per-sample column, +1 if higher is better, -1 if lower is better)."""

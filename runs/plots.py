@@ -13,11 +13,11 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-SHARES = (("p_ceasefire", "ceasefire agreed"), ("p_holding", "holding at the end"), ("p_collapsed", "collapsed"))
+SHARES = (("p_ceasefire", "ceasefire agreed"), ("p_durable", "durable at the end"), ("p_collapsed", "collapsed"))
 
 
 def outcome_shares(table: pd.DataFrame) -> Figure:
-    """Share of runs with a ceasefire, holding, collapsed, per strategy (in table order), with 95% Wilson intervals."""
+    """Share of runs with a ceasefire, a durable one at the end, collapsed, per strategy (in table order), with 95% Wilson intervals."""
     fig, ax = plt.subplots(figsize=(max(6.0, 1.1 * len(table) + 2), 4.2))
     x = np.arange(len(table))
     width = 0.8 / len(SHARES)
@@ -69,8 +69,8 @@ def concession_distribution(runs: pd.DataFrame, order: list[str], group: str = "
 
 
 def versus_heatmap(matrix: pd.DataFrame) -> Figure:
-    """Share holding per US strategy (rows) and Russian strategy (columns); the minimax-regret row marked."""
-    cols = [c for c in matrix.columns if c.startswith("p_holding:")]
+    """Share durable per US strategy (rows) and Russian strategy (columns); the minimax-regret row marked."""
+    cols = [c for c in matrix.columns if c.startswith("p_durable:")]
     values = matrix[cols].to_numpy(dtype=float)
     labels = [f"{u} *" if robust else u for u, robust in zip(matrix["us_strategy"], matrix["minimax_regret"], strict=True)]
     fig, ax = plt.subplots(figsize=(1.6 * len(cols) + 3, 0.45 * len(matrix) + 1.8))
@@ -80,8 +80,8 @@ def versus_heatmap(matrix: pd.DataFrame) -> Figure:
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
             ax.text(j, i, f"{values[i, j]:.2f}", ha="center", va="center", color="white" if values[i, j] < 0.6 else "black", fontsize=8)
-    fig.colorbar(im, ax=ax, label="share holding at the end")
-    ax.set_title("US x Russia: ceasefire holding (* minimax regret on US utility)")
+    fig.colorbar(im, ax=ax, label="share durable at the end")
+    ax.set_title("US x Russia: durable ceasefire (* minimax regret on US utility)")
     fig.tight_layout()
     return fig
 

@@ -12,10 +12,11 @@ import numpy as np
 import pandas as pd
 
 HEADERS = {
-    "rank": "#", "strategy": "strategy", "runs": "runs", "p_ceasefire": "ceasefire", "p_holding": "holding",
-    "p_collapsed": "collapsed", "median_first_turn": "median first turn", "median_turns_held": "median turns held",
+    "rank": "#", "strategy": "strategy", "runs": "runs", "p_ceasefire": "ceasefire", "p_durable": "durable", "p_holding": "in force at end",
+    "p_collapsed": "collapsed", "median_first_turn": "median first week", "mean_weeks_under_ceasefire": "weeks under ceasefire",
+    "mean_longest_truce": "longest truce",
     "mean_us_concession": "US concession", "mean_us_utility": "US utility", "mean_casualties": "casualties",
-    "diff_vs_baseline": "holding vs baseline", "diff_us_utility_vs_baseline": "US utility vs baseline",
+    "diff_vs_baseline": "durable vs baseline", "diff_us_utility_vs_baseline": "US utility vs baseline",
 }
 """Columns shown (each with its 95% interval where the table has one) and their headings."""
 
@@ -96,7 +97,8 @@ def write_report(out: str | Path, table: pd.DataFrame, runs: pd.DataFrame, metad
 
     headers, rows = table_cells(table)
     parts = [f"<h1>{html.escape(str(metadata.get('title', 'Strategy comparison')))}</h1>",
-             "<p>Ranked by the share of runs with a ceasefire holding at the end, then mean US utility. Shares with 95% "
+             "<p>Ranked by the share of runs with a durable ceasefire at the end (in force and held at least "
+             "durable_weeks), then mean US utility. Shares with 95% "
              "Wilson intervals, means with 95% bootstrap intervals; differences against the baseline are paired on "
              "common random numbers (same replicate and sample).</p>",
              _html_table(headers, rows)]
@@ -104,7 +106,7 @@ def write_report(out: str | Path, table: pd.DataFrame, runs: pd.DataFrame, metad
         vcols = [c for c in versus.columns if c not in ("minimax_regret",)]
         vrows = [[fmt(r[c]) for c in vcols] for _, r in versus.iterrows()]
         parts += ["<h2>US strategy x Russian strategy</h2>",
-                  "<p>Share holding and mean US utility per cell; regret = best US utility against that Russian "
+                  "<p>Share durable and mean US utility per cell; regret = best US utility against that Russian "
                   "strategy minus this one's. Highlighted: the minimax-regret (most robust) US strategy.</p>",
                   _html_table(vcols, vrows, versus["minimax_regret"].tolist())]
     parts.append("<h2>Plots</h2>" + "".join(images))

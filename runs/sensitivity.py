@@ -3,7 +3,7 @@ ceasefire in force and the US concession, under one strategy.
 
 A SALib sample of the uncertain parameters (Sobol' via Saltelli/Sobol sequences, or Morris elementary effects) is
 run as one array program: each sample point gets `replicates` seeded runs (`run_replicates(..., per_run=...)`), and
-the model output at the point is the mean over them (share holding; mean US concession). Indices come with SALib's
+the model output at the point is the mean over them (share durable; mean US concession). Indices come with SALib's
 bootstrap confidence intervals. The default uncertain set and its ranges are defined here and documented in
 `docs/model.md` ("Uncertain parameters").
 """
@@ -21,7 +21,7 @@ from model.errors import CeasefireError
 from model.scenario import Scenario
 
 OUTPUTS: dict[str, str] = {
-    "share_holding": "share of runs ending with a ceasefire in force",
+    "share_durable": "share of runs ending with a durable ceasefire in force",
     "us_concession": "mean US concession (salience-weighted distance from its ideal to the terms)",
 }
 
@@ -53,31 +53,36 @@ def counterpart_of(spec: Scenario, actor_id: str) -> str | None:
 def default_uncertainties(spec: Scenario) -> list[Uncertainty]:
     """The default uncertain set for a scenario (ranges and reasons in docs/model.md):
 
-    - focal (US) `credibility` and `commitment` over [0, 1]: the counterfactual under study, unknowable in advance;
-    - focal `threat_harm` from 0.5x to 1.5x its value, if it has one: how much an 'or else' would hurt is a judgement;
+    - focal (US) `credibility` over [0, 1]: the counterfactual under study, unknowable in advance;
+    - focal `strike_cost` from 0.5x to 2x its value, if it has one: what a strike would cost it is a judgement;
     - the counterpart's (Russia's) `resolve` over [0.3, 1]: from a Russia that would fold to one that would not;
-    - `perception_noise` over [0.05, 0.3] and `incident_rate` over [0, 0.3]: judgements in every scenario;
+    - `incident_rate` over [0, 0.3]: a judgement in every scenario;
     - the force of each armed spoiler in the counterpart's camp (the regime, Iran) from 0.5x to 1.5x: the sources
-      give ranges (deployable regime troops 20-25k of ~200k) and the conversion to combat power is a judgement.
+      give ranges (deployable regime troops 20-25k of ~200k) and the conversion to combat power is a judgement;
+    - the mechanism constants that carry the second edition's mechanics, over their plausible ranges
+      (`model.constants.MECHANISM_RANGES`): horizon, prior_weeks, betrayal_cost, margin_uncertainty, regroup_rate,
+      punish_fraction, resolve_wear, gamma.
     """
+    from model.constants import MECHANISM_RANGES
+
     focal = focal_actor(spec)
-    out = [
-        Uncertainty(f"{focal}.credibility", 0.0, 1.0, "how credible the focal actor's threats are: the question itself"),
-        Uncertainty(f"{focal}.commitment", 0.0, 1.0, "chance it carries out a threat at the deadline"),
-    ]
-    harm = spec.actor(focal).threat_harm
-    if harm > 0:
-        out.append(Uncertainty(f"{focal}.threat_harm", 0.5 * harm, 1.5 * harm, "judgement of what punishment costs the target, +-50%"))
+    out = [Uncertainty(f"{focal}.credibility", 0.0, 1.0, "how credible the focal actor's threats are: the question itself")]
+    cost = spec.actor(focal).strike_cost
+    if cost > 0:
+        out.append(Uncertainty(f"{focal}.strike_cost", 0.5 * cost, 2.0 * cost, "judgement of what a strike costs the threatener, 0.5x-2x"))
     other = counterpart_of(spec, focal)
     if other is not None:
         out.append(Uncertainty(f"{other}.resolve", 0.3, 1.0, "counterpart's tolerance for costs, from folding to unyielding"))
-    out.append(Uncertainty("params.perception_noise", 0.05, 0.3, "misperception of the balance of force, 5%-30%"))
     out.append(Uncertainty("params.incident_rate", 0.0, 0.3, "weekly chance of a grave incident under a truce, 0-30%"))
     if other is not None:
         camp = spec.actor(other).camp
         for a in spec.actors:
             if camp is not None and a.camp == camp and a.spoiler and a.force > 0:
                 out.append(Uncertainty(f"{a.id}.force", 0.5 * a.force, 1.5 * a.force, "armed spoiler's combat power, +-50%"))
+    for name in ("horizon", "prior_weeks", "betrayal_cost", "margin_uncertainty", "regroup_rate", "punish_fraction",
+                 "resolve_wear", "gamma"):
+        lo, hi = MECHANISM_RANGES[name]
+        out.append(Uncertainty(f"params.{name}", float(lo), float(hi), f"mechanism constant, plausible range"))
     return out
 
 
@@ -112,9 +117,9 @@ def run_samples(spec: Scenario, strategy: str, names: list[str], x: np.ndarray, 
 
 
 def per_sample(df: pd.DataFrame) -> pd.DataFrame:
-    """Model outputs per sample point: share holding, mean US concession, mean US utility."""
-    grouped = df.assign(holding=(df["outcome"] == "holding").astype(float)).groupby("sample", sort=True)
-    return pd.DataFrame({"share_holding": grouped["holding"].mean(), "us_concession": grouped["us_concession"].mean(),
+    """Model outputs per sample point: share durable, mean US concession, mean US utility."""
+    grouped = df.assign(durable=(df["outcome"] == "durable").astype(float)).groupby("sample", sort=True)
+    return pd.DataFrame({"share_durable": grouped["durable"].mean(), "us_concession": grouped["us_concession"].mean(),
                          "us_utility": grouped["us_utility"].mean()})
 
 

@@ -50,12 +50,14 @@ def headline(summary: Mapping[str, Any]) -> str:
     strategies = summary["strategies"]
     who = ", ".join(f"{a}: {s}" for a, s in strategies.items() if s != "opportunist")
     outcome = summary["outcome"]
-    if outcome == "holding":
-        story = (f"A ceasefire holds at the end of turn {summary['turns_played']} (first agreed on turn "
-                 f"{summary['first_agreed_turn']}, {summary['n_ceasefires']} agreement(s), {summary['turns_held']} turns held).")
+    weeks = (f"{summary['n_ceasefires']} signed, {summary['n_collapses']} collapsed, {summary['weeks_under_ceasefire']} "
+             f"weeks under ceasefire, longest truce {summary['longest_truce']} weeks")
+    if outcome in ("durable", "holding"):
+        kind = "A durable ceasefire" if outcome == "durable" else "A ceasefire signed too recently to call durable"
+        story = (f"{kind} is in force at the end of week {summary['turns_played']} (first signed in week "
+                 f"{summary['first_agreed_turn']}; {weeks}).")
     elif outcome == "collapsed":
-        story = (f"A ceasefire was agreed on turn {summary['first_agreed_turn']} but none holds at the end "
-                 f"({summary['n_ceasefires']} agreement(s), {summary['turns_held']} turns held in all).")
+        story = f"A ceasefire was signed in week {summary['first_agreed_turn']} but none is in force at the end ({weeks})."
     else:
         story = f"No ceasefire was agreed in {summary['turns_played']} turns."
     terms = summary["terms"]
@@ -63,5 +65,7 @@ def headline(summary: Mapping[str, Any]) -> str:
     return (f"OUTCOME: {outcome}. {story}\n"
             f"Strategies: {who}. Last terms: {terms_text}.\n"
             f"US concession {summary['us_concession']:.3f}, US utility {summary['us_utility']:.3f}, "
-            f"US credibility {summary['us_credibility']:.2f}, casualties {summary['casualties']:.1f} (force points). "
+            f"US credibility {summary['us_credibility']:.2f}, US strikes {summary['us_strikes']}, "
+            f"casualties {summary['casualties']:.1f} (force points).\n"
+            f"Utilities: {', '.join(f'{a} {u:.3f}' for a, u in summary['utilities'].items())}. "
             f"Seed {summary['seed']}, scenario {summary['scenario']}.")

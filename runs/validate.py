@@ -34,6 +34,7 @@ class Statistic:
 STATISTICS: dict[str, Statistic] = {
     "agreed_share": Statistic("agreed_share", "share", "share of runs in which a ceasefire was ever agreed"),
     "holding_share": Statistic("holding_share", "share", "share of runs ending with a ceasefire in force"),
+    "durable_share": Statistic("durable_share", "share", "share of runs ending with a ceasefire in force that has held durable_weeks"),
     "collapsed_share": Statistic("collapsed_share", "share", "share of runs in which a ceasefire was agreed and none is in force at the end"),
     "first_agreed_median": Statistic("first_agreed_median", "median", "median turn of the first agreement, among runs that agree"),
     "held_median": Statistic("held_median", "median", "median turns under any ceasefire (summed over repeated ones), among runs that agree"),
@@ -45,6 +46,8 @@ EXPECTED_KEYS: dict[str, tuple[str, str]] = {
     "first_agreed_median_max": ("first_agreed_median", "max"),
     "holding_share_min": ("holding_share", "min"),
     "holding_share_max": ("holding_share", "max"),
+    "durable_share_min": ("durable_share", "min"),
+    "durable_share_max": ("durable_share", "max"),
     "collapsed_share_min": ("collapsed_share", "min"),
     "held_median_min": ("held_median", "min"),
     "held_median_max": ("held_median", "max"),
@@ -162,7 +165,9 @@ def statistics(df: pd.DataFrame) -> dict[str, tuple[float, float, float, int]]:
     n = len(df)
     agreed = df["ever_agreed"].to_numpy(bool)
     out: dict[str, tuple[float, float, float, int]] = {}
-    for name, mask in (("agreed_share", agreed), ("holding_share", df["outcome"].to_numpy() == "holding"),
+    outcome = df["outcome"].to_numpy()
+    for name, mask in (("agreed_share", agreed), ("holding_share", (outcome == "holding") | (outcome == "durable")),
+                       ("durable_share", outcome == "durable"),
                        ("collapsed_share", df["outcome"].to_numpy() == "collapsed")):
         k = int(mask.sum())
         out[name] = (k / n, *wilson_interval(k, n), n)

@@ -9,21 +9,23 @@ import numpy as np
 from agents.actions import Actions
 from agents.observation import Observation
 from agents.strategies.base import Strategy
-from agents.strategies.moves import linked_concession, only_without_deal, threat_moves
+from agents.strategies.moves import linked_concession, only_without_deal, ultimatum
 
 
 class CarrotAndStick(Strategy):
-    """A linked concession each turn without a deal, plus a renewed 'or else' threat."""
+    """The `or_else` stick (ultimatum, kept as enforcement), and conditional carrots: a linked concession only in a
+    week after the counterpart moved toward it (compliance rewarded, not given away)."""
 
     name = "carrot_and_stick"
-    description = "linkage and or_else together: a linked sweetener plus a threat with a deadline"
+    description = "an ultimatum kept as enforcement, plus linked sweeteners given only when the other side moves"
     classifier = {"coerces": True, "concedes": True, "links": True, "uses_force": True,
-                  "stochastic": True, "memory": 1, "for": "any"}
+                  "stochastic": False, "memory": 1, "for": "any"}
 
     def decide(self, obs: Observation) -> Actions:
         actions = Actions.hold(obs.batch, obs.n_issues)
-        actions.link = only_without_deal(obs, linked_concession(obs, obs.param("concession_step")))
-        actions.threaten, actions.carry_out, actions.back_down = threat_moves(obs)
-        if obs.has_enemies:
-            actions.escalate = np.where(actions.carry_out, obs.param("escalation_intensity"), 0.0)
+        complied = obs.world.concession[:, obs.counterpart] > 1e-9
+        step = np.where(complied, obs.param("concession_step"), 0.0)
+        actions.link = only_without_deal(obs, linked_concession(obs, step))
+        actions.threaten = ultimatum(obs)
+        actions.enforce = actions.threaten.copy()
         return actions

@@ -29,7 +29,10 @@ class ForceBackedDiplomacy(Strategy):
         if obs.has_enemies:
             actions.escalate = np.where(pressing, obs.param("limited_escalation"), ordinary_fighting(obs))
         if not fights_counterpart:
-            actions.sanction = pressing & (obs.world.sanction_harm[:, obs.me] > 0)
+            actions.sanction = np.where(pressing & (obs.world.sanction_harm[:, obs.me] > 0), 1.0, 0.0)
+        # Counter-supply: it answers supplies to the other camp by supplying its own clients.
+        supplied_them = obs.world.event("supplying")[:, obs.counterpart] > 0.5
+        actions.supply = supplied_them & ~obs.in_ceasefire
         step = np.where(pressing, 0.0, obs.param("concession_step"))
         actions.concede = only_without_deal(obs, concession(obs, step))
         return actions

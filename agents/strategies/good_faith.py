@@ -13,7 +13,7 @@ from agents.strategies.moves import concession, only_without_deal, ordinary_figh
 
 
 class GoodFaith(Strategy):
-    """Concedes `concession_step` each turn unless the counterpart escalated last turn; fights only at ordinary
+    """Concedes `concession_step` each turn unless the counterpart escalated or struck last turn; fights only at ordinary
     intensity."""
 
     name = "good_faith"
@@ -23,7 +23,7 @@ class GoodFaith(Strategy):
 
     def decide(self, obs: Observation) -> Actions:
         actions = Actions.hold(obs.batch, obs.n_issues)
-        escalated = obs.world.intensity[:, obs.counterpart] > obs.param("war_intensity") + 1e-9
+        escalated = obs.escalated(obs.counterpart)  # fighting above ordinary intensity, or a strike
         actions.escalate = ordinary_fighting(obs)
         step = np.where(escalated, 0.0, obs.param("concession_step"))
         actions.concede = only_without_deal(obs, concession(obs, step))

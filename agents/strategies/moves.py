@@ -40,7 +40,9 @@ def step_toward(obs: Observation, priority: np.ndarray, step: np.ndarray, target
 
 
 def concession(obs: Observation, step: np.ndarray) -> np.ndarray:
-    """Soften my demand a step toward the counterpart on the issue the counterpart values most."""
+    """Soften my demand a step toward the counterpart on the issue the counterpart values most (nothing once the
+    counterpart has left the talks: there is no one to concede to)."""
+    step = np.where(obs.counterpart_engaged, step, 0.0)
     return step_toward(obs, obs.world.salience[:, obs.counterpart, :], step)
 
 
@@ -54,20 +56,11 @@ def linked_concession(obs: Observation, step: np.ndarray) -> np.ndarray:
     return step_toward(obs, ratio, step, on_table_only=False)
 
 
-def threat_moves(obs: Observation) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """An 'or else': threaten while there is no ceasefire; at the deadline carry it out with probability
-    `commitment`, otherwise back down; renew it at once.
-
-    Returns:
-        threaten, carry_out, back_down: each (B,).
-    """
-    world, me = obs.world, obs.me
-    no_deal = ~obs.in_ceasefire
-    deadline = world.threat_deadline[:, me]
-    at_deadline = (deadline >= 0) & (obs.turn >= deadline)
-    carry = at_deadline & no_deal & (obs.uniform(0) < world.commitment[:, me])
-    back = at_deadline & ~carry
-    return no_deal, carry, back
+def ultimatum(obs: Observation) -> np.ndarray:
+    """(B,) issue an ultimatum while there is no ceasefire and none of mine is pending (George 1991: terms, a
+    deadline, and punishment). Whether to strike at the deadline is my own comparison, made by the rules."""
+    pending = obs.world.threat_deadline[:, obs.me] >= 0
+    return ~obs.in_ceasefire & ~pending & obs.counterpart_engaged
 
 
 def ordinary_fighting(obs: Observation) -> np.ndarray:

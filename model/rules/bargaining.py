@@ -1,0 +1,334 @@
+"""The offer tracks power and demands: the Nash bargaining solution over the veto players (DESIGN 3.3).
+
+Summary of rule: a mediator proposes the terms z that maximise the asymmetric Nash product
+`sum_i w_i log(U_i(z) - d_i)` over the signatories i (engaged veto players whose talks are not suspended), with
+bargaining weights w_i = capability, on each issue within the range spanned by their public demands (Nash 1950;
+Binmore, Rubinstein & Wolinsky 1986). U_i(z) is i's utility of signing z: `u_i(z)` less its audience cost of
+retreating from its public demand to z; d_i is its alternative as the mediator judges it from public information
+(the average of all parties' beliefs about the war), so an optimist may refuse what the mediator thinks it should
+take. U_i is concave and piecewise linear in z, so the problem is concave. For two signatories it is solved
+exactly: the Pareto frontier is traced by moving issues from one side's best point toward the other's in order of
+the rate at which one gains per unit the other loses (each gives first on what it values less: a logroll), and the
+Nash point is found in closed form on its segment. For more, a fixed number of projected-gradient steps on a
+smoothed objective (|t| ~ sqrt(t^2 + eps^2)) from the weighted median. Where no terms beat every disagreement
+point, the offer is the power- and salience-weighted median of all engaged actors' demands (Bueno de Mesquita's
+forecast) and is marked infeasible: it is expected to be refused.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from model.layout import AUDIENCE_COST, CAPABILITY, ENGAGED
+
+_EPS = 1e-12
+
+
+@njit(cache=True)
+def issue_value(s, b: int, i: int, k: int, z: float) -> float:
+    """f_ik(z): i's utility on issue k at z, less the audience cost of retreating from its demand there."""
+    x = s.ideal[b, i, k]
+    sal = s.salience[b, i, k]
+    value = -sal * abs(z - x)
+    if s.on_table[b, k] > 0.5:
+        worse = abs(z - x) - abs(s.demand[b, i, k] - x)
+        if worse > 0.0:
+            value -= s.actor_params[b, i, AUDIENCE_COST] * sal * worse
+    return value
+
+
+@njit(cache=True)
+def signing_utility(s, b: int, i: int, z: np.ndarray) -> float:
+    """U_i(z) = 1 + sum_k f_ik(z_k)."""
+    total = 1.0
+    for k in range(z.shape[0]):
+        total += issue_value(s, b, i, k, z[k])
+    return total
+
+
+@njit(cache=True)
+def demand_box(s, b: int, signers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """On each issue, the range spanned by the signatories' public demands (the status quo off the table)."""
+    n_k = s.ideal.shape[2]
+    lo = np.empty(n_k)
+    hi = np.empty(n_k)
+    for k in range(n_k):
+        if s.on_table[b, k] < 0.5:
+            lo[k] = s.status_quo[b, k]
+            hi[k] = s.status_quo[b, k]
+            continue
+        lo[k] = 1.0
+        hi[k] = 0.0
+        for i in signers:
+            lo[k] = min(lo[k], s.demand[b, i, k])
+            hi[k] = max(hi[k], s.demand[b, i, k])
+    return lo, hi
+
+
+@njit(cache=True)
+def weighted_median(s, b: int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Per issue, the median of engaged actors' demands weighted by capability x salience, within [lo, hi]."""
+    n_a = s.camp.shape[0]
+    n_k = lo.shape[0]
+    z = np.empty(n_k)
+    for k in range(n_k):
+        if lo[k] == hi[k]:
+            z[k] = lo[k]
+            continue
+        positions = np.empty(n_a)
+        weights = np.empty(n_a)
+        total = 0.0
+        for a in range(n_a):
+            positions[a] = s.demand[b, a, k]
+            w = s.actor_params[b, a, CAPABILITY] * s.salience[b, a, k] * s.actor_state[b, a, ENGAGED]
+            weights[a] = w
+            total += w
+        if total <= 0.0:
+            z[k] = 0.5 * (lo[k] + hi[k])
+            continue
+        order = np.argsort(positions, kind="mergesort")
+        running = 0.0
+        median = positions[order[-1]]
+        for a in order:
+            running += weights[a]
+            if running >= 0.5 * total:
+                median = positions[a]
+                break
+        z[k] = min(max(median, lo[k]), hi[k])
+    return z
+
+
+@njit(cache=True)
+def _best_point(s, b: int, i: int, other: int, k: int, lo: float, hi: float) -> float:
+    """The point of [lo, hi] where f_ik is highest (ties: the one `other` likes best)."""
+    x = s.ideal[b, i, k]
+    dem = s.demand[b, i, k]
+    candidates = np.array([lo, hi, x, dem, 2.0 * x - dem])
+    best = lo
+    best_value = -np.inf
+    best_other = -np.inf
+    for z in candidates:
+        z = min(max(z, lo), hi)
+        value = issue_value(s, b, i, k, z)
+        other_value = issue_value(s, b, other, k, z)
+        if value > best_value + _EPS or (abs(value - best_value) <= _EPS and other_value > best_other):
+            best, best_value, best_other = z, value, other_value
+    return best
+
+
+@njit(cache=True)
+def nash_two(s, b: int, p: int, q: int, d: np.ndarray, w: np.ndarray, lo: np.ndarray,
+             hi: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Exact asymmetric Nash point for two signatories p, q with disagreement points d = (d_p, d_q)."""
+    n_k = lo.shape[0]
+    start = np.empty(n_k)
+    goal = np.empty(n_k)
+    for k in range(n_k):
+        start[k] = _best_point(s, b, p, q, k, lo[k], hi[k])
+        goal[k] = _best_point(s, b, q, p, k, lo[k], hi[k])
+    # Segments of the path from p's best point to q's best point, issue by issue, split at every kink.
+    max_seg = n_k * 12
+    seg_k = np.empty(max_seg, dtype=np.int64)
+    seg_from = np.empty(max_seg)
+    seg_to = np.empty(max_seg)
+    seg_loss = np.empty(max_seg)
+    seg_gain = np.empty(max_seg)
+    seg_rank = np.empty(max_seg)
+    n_seg = 0
+    for k in range(n_k):
+        a, z_goal = start[k], goal[k]
+        if abs(z_goal - a) <= _EPS:
+            continue
+        direction = 1.0 if z_goal > a else -1.0
+        kinks = np.array([s.ideal[b, p, k], s.demand[b, p, k], 2.0 * s.ideal[b, p, k] - s.demand[b, p, k],
+                          s.ideal[b, q, k], s.demand[b, q, k], 2.0 * s.ideal[b, q, k] - s.demand[b, q, k]])
+        # Distances along the path, sorted: the breakpoints strictly between a and z_goal.
+        along = np.empty(kinks.shape[0] + 1)
+        n_along = 0
+        length = abs(z_goal - a)
+        for z in kinks:
+            t = (z - a) * direction
+            if _EPS < t < length - _EPS:
+                along[n_along] = t
+                n_along += 1
+        along[n_along] = length
+        n_along += 1
+        along = np.sort(along[:n_along])
+        previous = 0.0
+        for t in along:
+            if t - previous <= _EPS:
+                continue
+            z0 = a + direction * previous
+            z1 = a + direction * t
+            seg_k[n_seg] = k
+            seg_from[n_seg] = z0
+            seg_to[n_seg] = z1
+            seg_loss[n_seg] = issue_value(s, b, p, k, z0) - issue_value(s, b, p, k, z1)
+            seg_gain[n_seg] = issue_value(s, b, q, k, z1) - issue_value(s, b, q, k, z0)
+            loss = max(seg_loss[n_seg], 0.0)
+            gain = seg_gain[n_seg]
+            seg_rank[n_seg] = -(gain / loss) if loss > _EPS else -np.inf if gain > _EPS else 0.0
+            n_seg += 1
+            previous = t
+    order = np.argsort(seg_rank[:n_seg], kind="mergesort")  # best exchange rate first
+    u_p = signing_utility(s, b, p, start)
+    u_q = signing_utility(s, b, q, start)
+    best_value = -np.inf
+    best_step = -1  # segments fully applied before the best point
+    best_t = 0.0
+    if u_p - d[0] > 0.0 and u_q - d[1] > 0.0:
+        best_value = w[0] * math.log(u_p - d[0]) + w[1] * math.log(u_q - d[1])
+        best_step, best_t = 0, 0.0
+    for n in range(n_seg):
+        j = order[n]
+        loss, gain = seg_loss[j], seg_gain[j]
+        a_p, a_q = u_p - d[0], u_q - d[1]
+        # Feasible part of the segment (fraction t in [0, 1]): both above their disagreement points.
+        t_lo, t_hi = 0.0, 1.0
+        if gain > _EPS:
+            t_lo = max(t_lo, -a_q / gain)
+        elif a_q <= 0.0:
+            t_lo = 2.0
+        if loss > _EPS:
+            t_hi = min(t_hi, a_p / loss)
+        elif a_p <= 0.0:
+            t_hi = -1.0
+        if t_lo < t_hi:
+            # Maximise w_p log(a_p - t loss) + w_q log(a_q + t gain) on [t_lo, t_hi] (concave, closed form).
+            if loss <= _EPS:
+                t = t_hi
+            elif gain <= _EPS:
+                t = t_lo
+            else:
+                t = (w[1] * gain * a_p - w[0] * loss * a_q) / (loss * gain * (w[0] + w[1]))
+            margin = 1e-9 * (t_hi - t_lo)
+            t = min(max(t, t_lo + margin), t_hi - margin)
+            x_p, x_q = a_p - t * loss, a_q + t * gain
+            if x_p > 0.0 and x_q > 0.0:
+                value = w[0] * math.log(x_p) + w[1] * math.log(x_q)
+                if value > best_value:
+                    best_value, best_step, best_t = value, n, t
+        u_p -= loss
+        u_q += gain
+    z = start.copy()
+    if best_step < 0:
+        return z, False
+    for n in range(best_step):
+        j = order[n]
+        z[seg_k[j]] = seg_to[j]
+    j = order[best_step] if n_seg > 0 else -1
+    if j >= 0 and best_t > 0.0:
+        z[seg_k[j]] = seg_from[j] + best_t * (seg_to[j] - seg_from[j])
+    return z, True
+
+
+@njit(cache=True)
+def _smooth_utility_grad(s, b: int, i: int, z: np.ndarray, eps: float) -> tuple[float, np.ndarray]:
+    """U_i with |t| smoothed to sqrt(t^2 + eps^2), and its gradient."""
+    n_k = z.shape[0]
+    grad = np.zeros(n_k)
+    value = 1.0
+    a_cost = s.actor_params[b, i, AUDIENCE_COST]
+    for k in range(n_k):
+        x = s.ideal[b, i, k]
+        sal = s.salience[b, i, k]
+        r = math.sqrt((z[k] - x) ** 2 + eps * eps)
+        dr = (z[k] - x) / r
+        value -= sal * r
+        grad[k] -= sal * dr
+        if s.on_table[b, k] > 0.5 and a_cost > 0.0:
+            excess = r - math.sqrt((s.demand[b, i, k] - x) ** 2 + eps * eps)
+            soft = math.sqrt(excess * excess + eps * eps)
+            value -= a_cost * sal * 0.5 * (excess + soft)
+            grad[k] -= a_cost * sal * 0.5 * (1.0 + excess / soft) * dr
+    return value, grad
+
+
+@njit(cache=True)
+def nash_many(s, b: int, signers: np.ndarray, d: np.ndarray, w: np.ndarray, lo: np.ndarray,
+              hi: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Asymmetric Nash point for three or more signatories: projected gradient steps on a smoothed objective.
+    Phase 1 raises the smallest surplus above zero (a soft minimum); phase 2 maximises the Nash product."""
+    n = signers.shape[0]
+    n_k = lo.shape[0]
+    eps = 1e-4
+    z = start.copy()
+    tau = 0.01
+    for phase in range(2):
+        step = 0.05
+        for it in range(400):
+            surplus = np.empty(n)
+            grads = np.empty((n, n_k))
+            for m in range(n):
+                value, grad = _smooth_utility_grad(s, b, signers[m], z, eps)
+                surplus[m] = value - d[m]
+                grads[m] = grad
+            direction = np.zeros(n_k)
+            if phase == 0:
+                lowest = surplus.min()
+                if lowest > 1e-6:
+                    break
+                weights = np.exp(-(surplus - lowest) / tau)
+                weights /= weights.sum()
+                for m in range(n):
+                    direction += weights[m] * grads[m]
+            else:
+                for m in range(n):
+                    direction += w[m] * grads[m] / max(surplus[m], 1e-12)
+            norm = math.sqrt((direction * direction).sum())
+            if norm < 1e-12:
+                break
+            trial = np.minimum(np.maximum(z + step * direction / norm, lo), hi)
+            if phase == 1:
+                # Keep every surplus positive and the objective rising; otherwise shrink the step.
+                ok = True
+                old = 0.0
+                new = 0.0
+                for m in range(n):
+                    value_t, _ = _smooth_utility_grad(s, b, signers[m], trial, eps)
+                    if value_t - d[m] <= 0.0:
+                        ok = False
+                        break
+                    new += w[m] * math.log(value_t - d[m])
+                    old += w[m] * math.log(surplus[m])
+                if not ok or new < old:
+                    step *= 0.5
+                    continue
+            z = trial
+            step = max(step * (0.98 if phase == 0 else 1.0), 1e-6)
+        if phase == 0:
+            for m in range(n):
+                if signing_utility(s, b, signers[m], z) - d[m] <= 0.0:
+                    return start.copy(), False
+    for m in range(n):
+        if signing_utility(s, b, signers[m], z) - d[m] <= 0.0:
+            return start.copy(), False
+    return z, True
+
+
+@njit(cache=True)
+def propose(s, b: int, signers: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, bool]:
+    """The mediator's offer for run b and whether it beats every signatory's disagreement point.
+
+    Args:
+        signers: actor indices of the signatories.
+        d: their disagreement points, in the same order.
+    """
+    lo, hi = demand_box(s, b, signers)
+    median = weighted_median(s, b, lo, hi)
+    n = signers.shape[0]
+    if n < 2:
+        return median, False
+    w = np.empty(n)
+    for m in range(n):
+        w[m] = max(s.actor_params[b, signers[m], CAPABILITY], 1e-6)
+    if n == 2:
+        z, ok = nash_two(s, b, signers[0], signers[1], d, w, lo, hi)
+    else:
+        z, ok = nash_many(s, b, signers, d, w, lo, hi, median)
+    if not ok:
+        return median, False
+    return z, True

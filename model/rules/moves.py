@@ -1,0 +1,77 @@
+"""Applying the moves strategies chose: demands, withdrawal, sanctions, supply (DESIGN 3.7 and section 4).
+
+Summary of rule: concessions and linked concessions move an actor's public demands (kept in [0, 1]); moving away
+from its ideal costs it `audience_cost` x the salience-weighted retreat (Fearon 1994, 1997: audience costs make
+public demands sticky, so a party concedes only when the costs of no deal outweigh them). A veto player's linked
+concession brings an issue that was off the table into the talks. Withdrawal takes an actor out of talks and
+theatre for good. Sanctions (1 impose, -1 lift) cost their target `sanction_harm` a week and the sanctioner
+`sanction_cost` of that. Supply adds `supply_rate` of each client's initial force a week and costs the supplier
+`supply_cost`.
+"""
+
+from __future__ import annotations
+
+from numba import njit
+
+from model.layout import (A_SANCTION, A_SUPPLY, A_WITHDRAW, AUDIENCE_COST, CONCESSION, E_RETREAT, E_SUPPLIED,
+                          ENFORCING, ENGAGED, FORCE, FORCE0, SANCTIONING, SUPPLY_COST, SUPPLY_RATE,
+                          THREAT_DEADLINE, WEEK_COST, E_SUPPLYING)
+
+
+@njit(cache=True)
+def move_demands(s, b: int) -> None:
+    n_a, n_k = s.demand.shape[1], s.demand.shape[2]
+    for i in range(n_a):
+        s.actor_state[b, i, CONCESSION] = 0.0
+        if s.actor_state[b, i, ENGAGED] < 0.5:
+            continue
+        moved = 0.0
+        retreat = 0.0
+        for k in range(n_k):
+            step = s.concede[b, i, k] + s.link[b, i, k]
+            if step == 0.0:
+                continue
+            if s.link[b, i, k] != 0.0 and s.veto[i]:
+                s.on_table[b, k] = 1.0
+            old = s.demand[b, i, k]
+            new = min(max(old + step, 0.0), 1.0)
+            x = s.ideal[b, i, k]
+            worse = abs(new - x) - abs(old - x)
+            if worse > 0.0:
+                retreat += s.salience[b, i, k] * worse
+            moved += abs(new - old)
+            s.demand[b, i, k] = new
+        s.actor_state[b, i, CONCESSION] = moved
+        paid = s.actor_params[b, i, AUDIENCE_COST] * retreat
+        s.actor_state[b, i, WEEK_COST] += paid
+        s.actor_events[b, i, E_RETREAT] += paid
+
+
+@njit(cache=True)
+def withdraw_sanction_supply(s, b: int) -> None:
+    n_a = s.camp.shape[0]
+    for i in range(n_a):
+        if s.actor_state[b, i, ENGAGED] < 0.5:
+            continue
+        if s.actions[b, i, A_WITHDRAW] > 0.5:
+            s.actor_state[b, i, ENGAGED] = 0.0
+            s.actor_state[b, i, FORCE] = 0.0
+            s.actor_state[b, i, THREAT_DEADLINE] = -1.0
+            s.actor_state[b, i, ENFORCING] = 0.0
+            s.actor_state[b, i, SANCTIONING] = 0.0
+            continue
+        if s.actions[b, i, A_SANCTION] > 0.5:
+            s.actor_state[b, i, SANCTIONING] = 1.0
+        elif s.actions[b, i, A_SANCTION] < -0.5:
+            s.actor_state[b, i, SANCTIONING] = 0.0
+        if s.actions[b, i, A_SUPPLY] > 0.5:
+            supplied = False
+            for j in range(n_a):
+                if s.patron[j] == i and s.actor_state[b, j, ENGAGED] > 0.5:
+                    added = s.params[b, SUPPLY_RATE] * s.actor_params[b, j, FORCE0]
+                    s.actor_state[b, j, FORCE] += added
+                    s.actor_events[b, j, E_SUPPLIED] += added
+                    supplied = True
+            if supplied:
+                s.actor_state[b, i, WEEK_COST] += s.params[b, SUPPLY_COST]
+                s.actor_events[b, i, E_SUPPLYING] = 1.0

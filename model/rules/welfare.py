@@ -1,0 +1,62 @@
+"""Every actor's utility over the run and war weariness (DESIGN section 5, 3.2).
+
+Summary of rule: each week an actor's utility is the value of the state it lives in (the terms in force, or the war
+under its own belief) minus the costs it bore that week (losses x `loss_weight`, sanctions received and imposed,
+`no_deal_cost` without a deal, strikes, audience costs, supplies). Its utility over the run is
+`(1 - beta) sum_t beta^(t-1) w_t + beta^T end value`, with beta = `discount`: on the same [0, 1] scale as a
+single week, so concessions and costs count. Resolve falls by `resolve_wear` x the week's cost (war weariness,
+Mueller 1973; the attrition of a sanctions war): costs accumulate.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from model.layout import (CEASEFIRE, COSTS, DISCOUNT, ENGAGED, FORCE, LOSS_WEIGHT, NO_DEAL_COST, RESOLVE,
+                          RESOLVE_WEAR, SANCTION_COST, SANCTION_HARM, SANCTIONING, UTILITY, WEEK_COST)
+from model.rules.batna import utility, war_value
+
+
+@njit(cache=True)
+def state_value(s, b: int, i: int) -> float:
+    """What the current state is worth to i this week: the terms in force, or the war under its belief."""
+    if s.run_state[b, CEASEFIRE] > 0.5:
+        return utility(s, b, i, s.terms[b])
+    return war_value(s, b, i, s.actor_state[b, :, FORCE].copy(), s.delta[b, i])
+
+
+@njit(cache=True)
+def charge_running_costs(s, b: int, force_before: np.ndarray, lost: np.ndarray) -> None:
+    """Add this week's losses, sanctions and costs of no deal to each actor's week cost."""
+    n_a = s.camp.shape[0]
+    in_force = s.run_state[b, CEASEFIRE] > 0.5
+    for i in range(n_a):
+        if force_before[i] > 1e-9:
+            s.actor_state[b, i, WEEK_COST] += s.params[b, LOSS_WEIGHT] * min(lost[i] / force_before[i], 1.0)
+        if not in_force and s.actor_state[b, i, ENGAGED] > 0.5:
+            s.actor_state[b, i, WEEK_COST] += s.actor_params[b, i, NO_DEAL_COST]
+    for j in range(n_a):
+        if s.actor_state[b, j, SANCTIONING] > 0.5 and s.actor_state[b, j, ENGAGED] > 0.5:
+            harm = s.actor_params[b, j, SANCTION_HARM]
+            s.actor_state[b, s.counterpart[j], WEEK_COST] += harm
+            s.actor_state[b, j, WEEK_COST] += s.params[b, SANCTION_COST] * harm
+
+
+@njit(cache=True)
+def account(s, b: int, turn: int) -> None:
+    """Add the week's utility to each actor's total and wear its resolve by the week's cost."""
+    beta = s.params[b, DISCOUNT]
+    weight = (1.0 - beta) * beta ** (turn - 1)
+    for i in range(s.camp.shape[0]):
+        cost = s.actor_state[b, i, WEEK_COST]
+        s.actor_state[b, i, UTILITY] += weight * (state_value(s, b, i) - cost)
+        s.actor_state[b, i, COSTS] += cost
+        wear = 1.0 - s.params[b, RESOLVE_WEAR] * cost
+        s.actor_state[b, i, RESOLVE] = min(max(s.actor_state[b, i, RESOLVE] * wear, 0.0), 1.0)
+
+
+@njit(cache=True)
+def final_utility(s, b: int, i: int, turns: int) -> float:
+    """Utility over the run: the discounted weekly utilities so far plus beta^T times the end state's value."""
+    return s.actor_state[b, i, UTILITY] + s.params[b, DISCOUNT] ** turns * state_value(s, b, i)
