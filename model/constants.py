@@ -73,9 +73,15 @@ class Mechanism:
     and turns a standoff with no fighting into a war of attrition that ends (DESIGN 3.7)."""
 
     regroup_rate: float = _c(0.03, 0.01, 0.08)
-    """Share of the gap to its initial force an armed party recovers each week (recruitment, resupply,
-    regrouping). Under a truce, with little fighting, it lets a side's power grow: the commitment problem
-    (Powell 2006) and the way the 2016 truces let the regime regroup."""
+    """Share of the gap to its initial force an armed party closes each week (recruitment and resupply after
+    losses; supplies above it wear out). Under a truce, with little fighting, it lets a side's power recover:
+    the commitment problem (Powell 2006) and the way the 2016 truces let the regime regroup."""
+
+    recruitment_noise: float = _c(0.03, 0.01, 0.06)
+    """Log-normal spread of the weekly change in an armed party's force from recruitment and resupply luck. With
+    `regroup_rate` it makes force a mean-reverting process with a stationary spread of about 12% (Syrian
+    factions' strength swung by tens of percent within months through conscription, desertion and foreign surges:
+    ISW 2016). Judgement."""
 
     concession_step: float = _c(0.1, 0.05, 0.2)
     """How far a conceding party moves its demand per week (a tenth of an issue's range)."""
@@ -103,10 +109,12 @@ class Mechanism:
     """What a party that keeps a deal loses, beyond its alternative, when the deal fails: the other side regrouped
     under the truce. It makes the anticipated risk of failure count against signing, not only dilute the deal."""
 
-    margin_uncertainty: float = _c(0.05, 0.02, 0.1)
+    margin_uncertainty: float = _c(0.02, 0.01, 0.05)
     """How well a party can judge another's margin for keeping a deal (utility units): the spread of its estimate.
     Anticipated defection is the normal probability that the other's margin, projected over the horizon, is
-    negative (DESIGN 3.5)."""
+    negative (DESIGN 3.5). Chosen as rational expectations require: the spread of the margins the model itself
+    produces over a horizon (incidents, regrouping, strikes). At 0.02 the anticipated risk is calibrated on
+    syria-2016 (tests/test_anticipation.py); at 0.05 parties overestimate failure about threefold."""
 
     suspension_weeks: int = _c(4, 0, 12)
     """Weeks a party that was walked out on suspends talks after a truce collapses (the US suspended talks

@@ -38,10 +38,12 @@ the risk it anticipates that the deal fails within the horizon, `belief` its bel
 
 RUN_STATE = _columns(
     "ceasefire truce_start first_agreed n_ceasefires n_collapses weeks_under_ceasefire longest_truce p_fail_public "
-    "offer_feasible battles"
+    "offer_feasible battles p_fail_at_first_signing first_truce_end"
 )
+"""Per run. `p_fail_at_first_signing` is the public anticipated risk that the first truce fails within the horizon,
+as priced when it was signed; `first_truce_end` the week it ended (-1 while it holds or before any)."""
 (CEASEFIRE, TRUCE_START, FIRST_AGREED, N_CEASEFIRES, N_COLLAPSES, WEEKS_UNDER, LONGEST, P_FAIL_PUBLIC,
- OFFER_FEASIBLE, BATTLES) = range(len(RUN_STATE))
+ OFFER_FEASIBLE, BATTLES, P_FAIL_AT_FIRST, FIRST_TRUCE_END) = range(len(RUN_STATE))
 
 ACTOR_EVENTS = _columns(
     "struck backed_down threatened losses punished supplied walked_out violated retreat credibility_before "
@@ -76,6 +78,7 @@ ESCALATION_COST = PARAMS.index("escalation_cost")
 LOSS_WEIGHT = PARAMS.index("loss_weight")
 RESOLVE_WEAR = PARAMS.index("resolve_wear")
 REGROUP = PARAMS.index("regroup_rate")
+RECRUITMENT_NOISE = PARAMS.index("recruitment_noise")
 STEP = PARAMS.index("concession_step")
 THREAT_PERIOD = PARAMS.index("threat_period")
 PUNISH = PARAMS.index("punish_fraction")

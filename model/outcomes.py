@@ -78,6 +78,8 @@ def summarize(world: World) -> dict[str, np.ndarray]:
         "us_strikes": world.strikes[:, focal].astype(np.int64),
         "casualties": world.casualties.sum(axis=1),
         "battles": world.run_column("battles").copy(),
+        "p_fail_at_first_signing": world.run_column("p_fail_at_first_signing").copy(),
+        "first_truce_end": world.run_column("first_truce_end").astype(np.int64),
     }
     for k, issue in enumerate(world.issue_ids):
         cols[f"terms_{issue}"] = world.terms[:, k].copy()

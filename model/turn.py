@@ -88,7 +88,7 @@ def resolve_turn(s, turn: int) -> None:
         coercion.deadlines_and_threats(s, b, turn)
         _fight(s, b, turn)
         ceasefire.incidents(s, b, turn)
-        fighting.regroup(s, b)
+        fighting.regroup(s, b, turn)
         consent.evaluate(s, b, turn)
         ceasefire.agree_or_break(s, b, turn)
         ceasefire.bookkeeping(s, b, turn)

@@ -304,6 +304,8 @@ def build_world(scenario: Scenario, keys: np.ndarray, overrides: dict[str, Any] 
     run_state = np.zeros((batch, len(layout.RUN_STATE)))
     run_state[:, layout.FIRST_AGREED] = -1.0
     run_state[:, layout.TRUCE_START] = -1.0
+    run_state[:, layout.FIRST_TRUCE_END] = -1.0
+    run_state[:, layout.P_FAIL_AT_FIRST] = np.nan
 
     arrays = Arrays(
         keys=keys, camp=camp, side=_side(scenario, camp), veto=veto, patron=patron, counterpart=counterpart,

@@ -10,12 +10,12 @@ import pytest
 
 from model import scenario as scenario_module
 from model.rng import replicate_keys
-from model.turn import evaluate_current
+from model.turn import start
 from model.world import World, build_world
 
 DUEL: dict[str, Any] = {
     "scenario": {"name": "duel"},
-    "params": {"turns": 10, "perception_noise": 0.0, "incident_rate": 0.0},
+    "params": {"turns": 10, "incident_rate": 0.0},
     "issues": [
         {"id": "war_aim", "status_quo": 0.0, "contested": True},
         {"id": "side_deal", "status_quo": 0.0, "contested": False},
@@ -23,7 +23,7 @@ DUEL: dict[str, Any] = {
     "camps": [{"id": "blue", "leader": "BLU"}, {"id": "red", "leader": "RED"}],
     "actors": [
         {"id": "BLU", "camp": "blue", "veto": True, "strategy": "hold_firm", "force": 10.0, "capability": 1.0,
-         "resolve": 0.5, "credibility": 0.5, "threat_harm": 0.2,
+         "resolve": 0.5, "credibility": 0.5, "strike_cost": 0.01,
          "ideal": {"war_aim": 1.0, "side_deal": 0.0}, "salience": {"war_aim": 0.7, "side_deal": 0.3}},
         {"id": "RED", "camp": "red", "veto": True, "strategy": "hold_firm", "force": 10.0, "capability": 1.0,
          "resolve": 0.5, "credibility": 0.5,
@@ -50,7 +50,7 @@ def make_world(data: dict[str, Any] | None = None, runs: int = 1, overrides: dic
                seed: int = 0) -> World:
     spec = scenario_module.parse(data or duel_data(), "test.toml")
     world = build_world(spec, replicate_keys(seed, 0, runs), overrides)
-    evaluate_current(world)
+    start(world)
     return world
 
 

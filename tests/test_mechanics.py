@@ -1,180 +1,274 @@
-"""Mechanics: each rule moves the right way. Every test here fails if a sign or a comparison is flipped."""
+"""Mechanics, second edition (DESIGN section 3): each test pins one property and fails if its rule is broken.
+
+The small DUEL scenario (tests/conftest.py) has two veto players in opposite camps, BLU and RED, and RED's armed
+client CLI. Runs go through the same compiled turn the engines use.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from agents.actions import Actions
-from agents import strategies
-from model.rules import ceasefire, evaluation, fighting, offer, pressure
-from model.turn import advance, evaluate_current
+from agents import strategies as registry
+from agents.strategies.or_else import OrElse
+from model import assignment, layout
+from model import scenario as scenario_module
+from model.ensemble import run_replicates, simulate
+from model.rng import replicate_keys
+from model.rules import coercion, consent
+from model.turn import advance, start
+from model.world import build_world
 from tests.conftest import duel_data, make_world
 
 BLU, RED, CLI = 0, 1, 2
 
-
-def test_stronger_camp_is_more_likely_to_prevail():
-    p = evaluation.win_probability(np.array([[30.0, 10.0]]), np.array([2.0]))
-    assert p[0, 0] == pytest.approx(0.9)  # 30^2 / (30^2 + 10^2)
-    assert p.sum() == pytest.approx(1.0)
+# A duel both sides would rather settle: high weekly costs of no deal, no noise, no incidents.
+CALM = {"params.fight_noise": 0.0, "BLU.no_deal_cost": 0.04, "RED.no_deal_cost": 0.04, "CLI.no_deal_cost": 0.04,
+        "CLI.leverage": 1.0, "RED.credibility": 1.0}
 
 
-def test_equal_strength_is_a_coin_toss_and_no_force_is_too():
-    gamma = np.array([2.0])
-    assert evaluation.win_probability(np.array([[5.0, 5.0]]), gamma)[0, 0] == pytest.approx(0.5)
-    assert evaluation.win_probability(np.array([[0.0, 0.0]]), gamma)[0, 0] == pytest.approx(0.5)
+def duel_runs(data=None, runs=1, overrides=None, strategies=None, seed=0):
+    spec = scenario_module.parse(data or duel_data(), "test.toml")
+    chosen = assignment.assign(spec, None, strategies)
+    return simulate(spec, chosen, replicate_keys(seed, 0, runs), overrides).summary
 
 
-def test_batna_falls_when_the_enemy_grows_stronger():
-    weak_enemy = make_world(duel_data(**{"actors.1.force": 5.0}))
-    strong_enemy = make_world(duel_data(**{"actors.1.force": 40.0}))
-    assert strong_enemy.batna[0, BLU] < weak_enemy.batna[0, BLU]
-    assert strong_enemy.batna[0, RED] > weak_enemy.batna[0, RED]
+# --- 3.1 beliefs ---------------------------------------------------------------------------------------------
+
+def test_no_optimism_and_a_bargaining_range_agree_in_week_one():
+    summary = duel_runs(overrides=CALM)
+    assert summary["first_agreed_turn"][0] == 1
 
 
-def test_batna_is_the_war_lottery_minus_horizon_costs():
-    world = make_world(overrides={"params.horizon": 0.0})
-    # No costs counted: BATNA = 1 - static loss - sum_c P_c * loss if camp c imposes its leader's ideal.
-    p_blue = world.win_prob[0, 0]
-    blu_loss_if_red_wins = 0.7 * 1.0  # war_aim: red leader's ideal 0 vs BLU's 1
-    blu_static = 0.3 * 0.0  # side_deal stays at status quo 0 = BLU's ideal
-    assert world.batna[0, BLU] == pytest.approx(1 - blu_static - (1 - p_blue) * blu_loss_if_red_wins)
+def test_time_to_agreement_grows_with_the_optimism_gap():
+    data = duel_data(**{"params.turns": 52})
+    base = {"params.fight_noise": 0.0, "BLU.no_deal_cost": 0.004, "RED.no_deal_cost": 0.004, "CLI.no_deal_cost": 0.004,
+            "CLI.leverage": 1.0, "RED.credibility": 1.0}
+    means = []
+    for gap in (0.0, 0.6, 1.2):
+        s = duel_runs(data, runs=60, overrides=base | {"BLU.optimism": gap, "RED.optimism": gap, "CLI.optimism": gap})
+        first = np.where(s["first_agreed_turn"] >= 0, s["first_agreed_turn"], 53)
+        means.append(first.mean())
+    assert means[0] < means[1] < means[2], means
 
 
-def test_threat_lowers_target_batna_by_credibility_times_harm():
-    calm = make_world()
-    threatened = make_world()
-    threatened.threat_deadline[0, BLU] = 4
-    evaluate_current(threatened)
-    h, period = calm.p["horizon"][0], calm.p["threat_period"][0]
-    expected_drop = (1 - 0.5) * h * 0.5 * 0.2 / period  # (1 - resolve) * H * credibility * harm / period
-    assert calm.batna[0, RED] - threatened.batna[0, RED] == pytest.approx(expected_drop)
-    assert calm.batna[0, CLI] > threatened.batna[0, CLI]  # the target's camp bears it too
-    assert calm.batna[0, BLU] == pytest.approx(threatened.batna[0, BLU])  # not the threatener
+def test_the_spread_of_beliefs_narrows_with_weeks_of_fighting():
+    spec = scenario_module.parse(duel_data(**{"params.turns": 30}), "test.toml")
+    world = build_world(spec, replicate_keys(3, 0, 40), {"BLU.optimism": 1.0, "RED.optimism": 1.0})
+    start(world)
+    hold = [registry.get("opportunist")] * 3  # fight on, never concede: no deal, so fighting goes on
+    gaps = []
+    for _ in range(30):
+        advance(world, hold)
+        beliefs = world.beliefs()  # (B, A, C)
+        gaps.append(np.abs(beliefs[:, BLU, 0] - beliefs[:, RED, 0]).mean())
+    assert not world.ceasefire.any()
+    assert gaps[-1] < 0.5 * gaps[0] and gaps[9] < gaps[0], gaps
 
 
-def test_higher_resolve_makes_the_no_deal_path_cheaper():
-    low = make_world(overrides={"RED.resolve": 0.1})
-    high = make_world(overrides={"RED.resolve": 0.9})
-    # Resolve also weights strength, so compare the cost term alone.
-    assert (1 - 0.9) * evaluation.per_turn_cost(high)[0, RED] < (1 - 0.1) * evaluation.per_turn_cost(low)[0, RED]
+# --- 3.2 BATNA and 3.6 coercion ------------------------------------------------------------------------------
+
+def test_a_strike_lowers_the_targets_batna_by_what_it_had_priced():
+    spec = scenario_module.load("syria-2016")
+    world = build_world(spec, replicate_keys(0, 0, 1), {"USA.credibility": 1.0})
+    start(world)
+    usa, rus = spec.actor_ids.index("USA"), spec.actor_ids.index("RUS")
+    calm = world.batna[0, rus]
+    world.threat_deadline[0, usa] = 5
+    start(world)
+    priced = calm - world.batna[0, rus]
+    assert priced > 0.01
+    coercion.strike(world.arrays, 0, usa)
+    world.threat_deadline[0, usa] = -1
+    start(world)
+    realised = calm - world.batna[0, rus]
+    assert realised == pytest.approx(priced, rel=0.2)
 
 
-def test_offer_is_the_capability_and_salience_weighted_mean_of_veto_demands():
-    world = make_world(overrides={"BLU.capability": 3.0})
-    y = offer.deal_on_offer(world)
-    w_blu, w_red = 3.0 * 0.7, 1.0 * 0.6
-    assert y[0, 0] == pytest.approx((w_blu * 1.0 + w_red * 0.0) / (w_blu + w_red))
-    assert 0.0 <= y.min() and y.max() <= 1.0
+def test_or_else_utility_falls_with_strike_cost_and_below_hold_firm_when_striking_costs_more_than_it_wins():
+    spec = scenario_module.load("syria-2016")
+    kw = dict(runs=150, seed=5, params={"params.turns": 30, "USA.commitment": 1.0})
+    means = [run_replicates(spec, us_strategy="or_else", **kw | {"params": kw["params"] | {"USA.strike_cost": c}})
+             ["us_utility"].mean() for c in (0.0, 0.1, 0.5)]
+    hold = run_replicates(spec, us_strategy="hold_firm", **kw)["us_utility"].mean()
+    assert means[0] > means[1] > means[2], means
+    assert means[2] < hold < means[0]
 
 
-def test_an_issue_off_the_table_stays_at_the_status_quo_until_linked():
-    data = duel_data(**{"issues.1.on_table": False})
-    world = make_world(data)
-    assert world.offer[0, 1] == pytest.approx(0.0)
-    link = np.zeros((1, 3, 2))
-    link[0, BLU, 1] = 0.5
-    pressure.move_demands(world, np.zeros_like(link), link)
-    assert world.on_table[0, 1]
-    assert offer.deal_on_offer(world)[0, 1] > 0.0
+class _OrElseLifted(OrElse):
+    """or_else without the enforcement clause: the threat lapses when the deal is signed."""
+
+    name = "or_else_lifted"
+
+    def decide(self, obs):
+        actions = super().decide(obs)
+        actions.enforce[:] = False
+        return actions
 
 
-def test_deal_value_falls_with_the_risk_that_the_deal_fails():
+def _weeks_of_first_truce(world):
+    end = np.where(world.run_column("first_truce_end") >= 0, world.run_column("first_truce_end"), world.turn + 1)
+    first = world.run_column("first_agreed")
+    return np.where(first >= 0, end - first, np.nan)
+
+
+def test_a_deal_kept_under_an_enforcement_clause_outlasts_the_same_deal_with_the_threat_lifted():
+    spec = scenario_module.load("syria-2016")
+    lengths = {}
+    for label, us in (("enforced", OrElse()), ("lifted", _OrElseLifted())):
+        world = build_world(spec, replicate_keys(11, 0, 300))
+        start(world)
+        players = [us if a == "USA" else registry.get(spec.actor(a).strategy) for a in spec.actor_ids]
+        for _ in range(world.turns):
+            advance(world, players)
+        lengths[label] = np.nanmean(_weeks_of_first_truce(world))
+    assert lengths["enforced"] > lengths["lifted"] + 1.0, lengths
+
+
+# --- 3.3 the offer -------------------------------------------------------------------------------------------
+
+def _one_issue(cap_a=1.0, cap_b=2.0, cost_a=0.01, cost_b=0.02):
+    return {
+        "scenario": {"name": "one"}, "params": {"turns": 2, "incident_rate": 0.0},
+        "issues": [{"id": "x", "status_quo": 0.5}],
+        "actors": [
+            {"id": "A", "veto": True, "capability": cap_a, "resolve": 0.5, "no_deal_cost": cost_a,
+             "strategy": "hold_firm", "ideal": {"x": 0.0}, "salience": {"x": 1.0}},
+            {"id": "B", "veto": True, "capability": cap_b, "resolve": 0.5, "no_deal_cost": cost_b,
+             "strategy": "hold_firm", "ideal": {"x": 1.0}, "salience": {"x": 1.0}},
+        ],
+    }
+
+
+def test_offer_is_the_analytic_nash_point_on_one_issue_with_two_players():
+    world = make_world(_one_issue())
+    h = world.p["horizon"][0]
+    d_a = 0.5 - h * 0.5 * 0.01  # u_A(status quo) - horizon (1 - resolve) cost
+    d_b = 0.5 - h * 0.5 * 0.02
+    w_a, w_b = 1.0, 2.0
+    # max w_a log(1 - z - d_a) + w_b log(z - d_b)  =>  z = (w_b (1 - d_a) + w_a d_b) / (w_a + w_b)
+    expected = (w_b * (1 - d_a) + w_a * d_b) / (w_a + w_b)
+    assert world.offer[0, 0] == pytest.approx(expected, abs=1e-9)
+
+
+def test_moving_force_toward_a_camp_moves_the_terms_toward_its_leader_on_every_contested_issue():
+    spec = scenario_module.load("syria-2016")
+    rus = spec.actor_ids.index("RUS")
+    contested = [k for k, issue in enumerate(spec.issues) if issue.contested]
+    base = make_world_from(spec, {})
+    strong = make_world_from(spec, {"SYR.force": 40.0, "IRN.force": 20.0})
+    ideal = base.ideal[0, rus]
+    d_base = np.abs(base.offer[0, contested] - ideal[contested])
+    d_strong = np.abs(strong.offer[0, contested] - ideal[contested])
+    assert np.all(d_strong <= d_base + 1e-12) and d_strong.sum() < d_base.sum() - 1e-3
+
+
+def make_world_from(spec, overrides):
+    world = build_world(spec, replicate_keys(0, 0, 1), overrides)
+    start(world)
+    return world
+
+
+# --- 3.4 patrons and clients -------------------------------------------------------------------------------
+
+def _client_data():
+    # CLI is more optimistic than its patron: it would rather fight on than accept terms RED would sign.
+    return duel_data(**{"params.turns": 20})
+
+
+CLIENT = CALM | {"CLI.optimism": 1.5, "CLI.no_deal_cost": 0.0, "CLI.resolve": 0.95}
+
+
+def test_a_client_that_would_lose_more_support_than_it_gains_from_war_keeps_the_truce():
+    s = duel_runs(_client_data(), overrides=CLIENT | {"CLI.leverage": 1.0})
+    assert s["ever_agreed"][0] and s["n_collapses"][0] == 0 and s["durable"][0]
+
+
+def test_with_no_leverage_over_an_unwilling_client_its_patron_refuses_to_sign():
+    world = make_world(_client_data(), overrides=CLIENT | {"CLI.leverage": 0.0})
+    assert world.margin[0, CLI] < 0  # the client would break it
+    s = duel_runs(_client_data(), overrides=CLIENT | {"CLI.leverage": 0.0})
+    assert not s["ever_agreed"][0]
+
+
+# --- 3.5 a ceasefire that can last -------------------------------------------------------------------------
+
+def test_a_ceasefire_whose_terms_beat_every_armed_partys_alternative_by_a_margin_lasts_to_the_end():
+    data = duel_data(**{"params.turns": 40})
+    world = make_world(data, overrides=CALM)
+    players = [registry.get("hold_firm"), registry.get("hold_firm"), registry.get("opportunist")]
+    advance(world, players)
+    assert world.ceasefire[0]
+    armed = [BLU, RED, CLI]
+    assert np.all(world.margin[0, armed] >= 0.05), world.margin[0, armed]
+    for _ in range(39):
+        advance(world, players)
+    assert world.ceasefire[0] and world.run_column("n_collapses")[0] == 0
+    assert world.run_column("weeks_under_ceasefire")[0] == 40
+
+
+def test_a_truce_signed_in_the_final_weeks_is_not_durable():
+    late = duel_runs(duel_data(**{"params.turns": 5}), overrides=CALM)
+    early = duel_runs(duel_data(**{"params.turns": 20}), overrides=CALM)
+    assert late["outcome"][0] == "holding" and not late["durable"][0]
+    assert early["outcome"][0] == "durable" and early["durable"][0]
+
+
+def test_strategies_that_concede_differently_get_different_utility():
+    # An optimistic duel with cheap war: no deal for either strategy, so only what conceding costs differs.
+    overrides = {"BLU.audience_cost": 0.1, "RED.audience_cost": 0.1, "BLU.optimism": 0.5, "RED.optimism": 0.5}
+    data = duel_data(**{"params.turns": 30})
+    a = duel_runs(data, runs=30, overrides=overrides, strategies={"BLU": "concede"})
+    b = duel_runs(data, runs=30, overrides=overrides, strategies={"BLU": "hold_firm"})
+    assert abs(a["us_concession"].mean() - b["us_concession"].mean()) > 0.1
+    assert b["us_utility"].mean() - a["us_utility"].mean() > 0.01
+
+
+# --- 3.7 audience costs, 3.8 fighting ------------------------------------------------------------------------
+
+def test_retreating_from_a_public_demand_costs_the_audience_cost():
+    world = make_world(overrides={"BLU.audience_cost": 0.5})
+    concede = registry.get("concede")
+    players = [concede, registry.get("hold_firm"), registry.get("opportunist")]
+    advance(world, players)
+    moved = np.abs(world.demand[0, BLU] - world.ideal[0, BLU])
+    paid = world.event("retreat")[0, BLU]
+    assert paid == pytest.approx(0.5 * (world.salience[0, BLU] * moved).sum())
+    assert paid > 0
+
+
+def test_losses_fall_by_exposure():
+    world = make_world(overrides={"params.fight_noise": 0.0, "RED.exposure": 0.1})
+    players = [registry.get("opportunist")] * 3
+    advance(world, players)
+    lost_share = world.event("losses")[0] / world.force0[0]
+    # RED (an air contingent) and CLI (ground troops) share the red camp's losses by exposed force.
+    assert lost_share[RED] == pytest.approx(0.1 * lost_share[CLI], rel=1e-6)
+
+
+def test_escalation_and_strikes_cost_whoever_makes_them():
+    world = make_world(overrides={"params.fight_noise": 0.0})
+    calm = make_world(overrides={"params.fight_noise": 0.0})
+
+    class AllOut(registry.get("opportunist").__class__):
+        def decide(self, obs):
+            act = super().decide(obs)
+            act.escalate[:] = 1.0
+            return act
+
+    advance(world, [AllOut(), registry.get("opportunist"), registry.get("opportunist")])
+    advance(calm, [registry.get("opportunist")] * 3)
+    # Escalating raises the escalator's own losses beyond what the enemy's unchanged fire does to it.
+    assert world.event("losses")[0, BLU] > calm.event("losses")[0, BLU]
+    spec = scenario_module.load("syria-2016")
+    strike_world = make_world_from(spec, {"USA.strike_cost": 0.07})
+    usa = spec.actor_ids.index("USA")
+    coercion.strike(strike_world.arrays, 0, usa)
+    assert strike_world.week_cost[0, usa] == pytest.approx(0.07)
+
+
+def test_who_signs_is_the_engaged_veto_players_with_talks_open():
     world = make_world()
-    terms = world.offer.copy()
-    evaluation.evaluate(world, terms)
-    safe = world.deal_value.copy()
-    world.distrust[:] = 0.8
-    evaluation.evaluate(world, terms)
-    assert np.all(world.deal_value[0, :2] < safe[0, :2])
-
-
-def _set_margins(world, margins):
-    world.deal_value = world.batna + np.asarray(margins, dtype=float)[None, :]
-
-
-def test_ceasefire_starts_only_when_every_veto_player_accepts():
-    world = make_world(overrides={"params.decision_noise": 0.0})
-    world.turn = 1
-    _set_margins(world, [0.1, -0.1, 0.5])
-    assert not ceasefire.agree_or_break(world, np.zeros(1, bool)).agreed[0]
-    _set_margins(world, [0.1, 0.1, -0.5])  # a spoiler does not sign
-    events = ceasefire.agree_or_break(world, np.zeros(1, bool))
-    assert events.agreed[0] and world.ceasefire[0] and world.first_agreed[0] == 1
-    np.testing.assert_array_equal(world.terms, world.offer)
-
-
-def test_spoiler_whose_alternative_beats_the_terms_breaks_the_ceasefire():
-    world = make_world(overrides={"params.decision_noise": 0.0})
-    world.turn, world.ceasefire[:] = 3, True
-    _set_margins(world, [0.1, 0.1, -0.01])  # within the reputational threshold: holds
-    assert not ceasefire.agree_or_break(world, np.zeros(1, bool)).collapsed[0]
-    _set_margins(world, [0.1, 0.1, -0.2])
-    events = ceasefire.agree_or_break(world, np.zeros(1, bool))
-    assert events.collapsed[0] and events.defectors[0, CLI] and not world.ceasefire[0]
-    assert world.distrust[0] > 0
-
-
-def test_carrying_out_a_threat_raises_credibility_and_backing_down_lowers_it():
-    world = make_world(runs=2)
-    world.turn = 5
-    world.threat_deadline[:, BLU] = 5
-    carry = np.zeros((2, 3), bool)
-    carry[0, BLU] = True
-    regime_force = world.force[:, CLI].copy()
-    events = pressure.threats(world, np.zeros((2, 3), bool), carry, ~carry)
-    assert world.credibility[0, BLU] > 0.5 > world.credibility[1, BLU]
-    assert events.carried_out[0, BLU] and events.backed_down[1, BLU]
-    assert world.force[0, CLI] < regime_force[0] and world.force[1, CLI] == regime_force[1]
-    assert world.force[0, RED] == pytest.approx(10.0)  # the threatened state itself is not struck
-
-
-def test_fighting_costs_enemies_force_and_a_ceasefire_nearly_stops_it():
-    world = make_world()
-    intensity = np.full((1, 3), 0.5)
-    losses = fighting.fight(world, intensity)
-    assert np.all(losses > 0)
-    calm = make_world()
-    calm.ceasefire[:] = True
-    assert np.all(fighting.fight(calm, intensity) < losses)
-
-
-def test_actors_outside_any_camp_do_not_fight():
-    data = duel_data(**{"actors.2.camp": None})
-    world = make_world(data)
-    losses = fighting.fight(world, np.full((1, 3), 1.0))
-    assert losses[0, CLI] == 0.0
-
-
-def test_resolve_wears_with_losses():
-    world = make_world()
-    before = world.force.copy()
-    world.force = world.force * 0.5
-    pressure.wear_resolve(world, before)
-    assert np.all(world.resolve[0] < np.array([0.5, 0.5, 0.9]))
-
-
-def test_concession_moves_toward_the_counterpart_and_never_overshoots():
-    world = make_world(overrides={"params.concession_step": 0.7})
-    from agents.observation import Observation
-
-    act = strategies.get("concede").decide(Observation(world, BLU))
-    # RED values war_aim most (0.6): BLU moves from 1.0 toward RED's 0.0 by the full step.
-    assert act.concede[0, 0] == pytest.approx(-0.7)
-    world.position[0, BLU, 0] = 0.2
-    act = strategies.get("concede").decide(Observation(world, BLU))
-    assert act.concede[0, 0] == pytest.approx(-0.2)
-
-
-def test_a_full_turn_keeps_every_quantity_in_range(duel_world):
-    players = [strategies.get(n) for n in ("or_else", "force_backed_diplomacy", "opportunist")]
-    for _ in range(10):
-        advance(duel_world, players)
-    assert np.all((duel_world.position >= 0) & (duel_world.position <= 1))
-    assert np.all(duel_world.force >= 0)
-
-
-def test_hold_is_doing_nothing():
-    act = Actions.hold(3, 2)
-    assert not act.threaten.any() and not act.concede.any() and not act.escalate.any()
+    assert list(consent.signatories(world.arrays, 0, 1)) == [BLU, RED]
+    world.arrays.actor_state[0, RED, layout.SUSPENDED_UNTIL] = 3
+    assert list(consent.signatories(world.arrays, 0, 1)) == [BLU]

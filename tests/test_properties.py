@@ -1,4 +1,5 @@
-"""Property tests over random scenarios and strategies: demands stay in [0, 1], forces >= 0, saliences sum to 1."""
+"""Property tests over random scenarios and strategies: demands stay in [0, 1], forces >= 0, saliences sum to 1,
+and the offer never leaves the range of the signatories' public demands."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 from agents import strategies as registry
 from model import scenario as scenario_module
 from model.rng import replicate_keys
-from model.turn import advance, evaluate_current
+from model.turn import advance, start
 from model.world import build_world
 
 unit = st.floats(0.0, 1.0, allow_nan=False)
@@ -33,12 +34,18 @@ def scenarios(draw):
             "veto": i < 2 or draw(st.booleans()), "spoiler": draw(st.booleans()),
             "strategy": draw(st.sampled_from(registry.names())),
             "force": draw(st.floats(0.0, 50.0)), "capability": draw(st.floats(0.0, 2.0)),
-            "resolve": draw(unit), "credibility": draw(unit), "commitment": draw(unit),
-            "no_deal_cost": draw(st.floats(0.0, 0.05)), "threat_harm": draw(st.floats(0.0, 0.5)),
+            "resolve": draw(unit), "credibility": draw(unit),
+            "commitment": draw(st.one_of(st.none(), unit)), "optimism": draw(st.floats(-1.0, 1.0)),
+            "audience_cost": draw(st.floats(0.0, 0.5)), "strike_cost": draw(st.floats(0.0, 0.2)),
+            "exposure": draw(unit), "leverage": draw(unit),
+            "no_deal_cost": draw(st.floats(0.0, 0.05)),
             "sanction_harm": draw(st.floats(0.0, 0.05)),
             "ideal": {f"issue_{k}": draw(unit) for k in range(n_issues)},
             "salience": {f"issue_{k}": max(0.0, sal[k]) for k in range(n_issues)},
         })
+    for i in range(2, n_actors):  # some non-veto actors get a veto patron
+        if not actors[i]["veto"] and draw(st.booleans()):
+            actors[i]["patron"] = "A0"
     return {"scenario": {"name": "random"}, "params": {"turns": 15}, "issues": issues, "camps": camps, "actors": actors}
 
 
@@ -48,14 +55,23 @@ def test_random_scenarios_keep_every_quantity_in_range(data, seed):
     spec = scenario_module.parse(data, "random.toml")
     world = build_world(spec, replicate_keys(seed, 0, 3))
     players = [registry.get(a.strategy) for a in spec.actors]
-    evaluate_current(world)
+    start(world)
+    signers = np.flatnonzero(world.veto)
     for _ in range(world.turns):
         advance(world, players)
-        assert np.all((world.position >= 0.0) & (world.position <= 1.0))
+        # Without a truce, the offer stays within the range of the signatories' public demands.
+        at_table = world.engaged[:, signers] & (world.suspended_until[:, signers] < world.turn)
+        demands = np.where(at_table[:, :, None], world.demand[:, signers, :], np.nan)
+        with np.errstate(invalid="ignore"):
+            lo, hi = np.nanmin(demands, axis=1), np.nanmax(demands, axis=1)
+        checked = world.on_table & ~world.ceasefire[:, None] & (at_table.sum(axis=1) >= 2)[:, None]
+        assert np.all(~checked | ((world.offer >= lo - 1e-9) & (world.offer <= hi + 1e-9)))
+        assert np.all((world.demand >= 0.0) & (world.demand <= 1.0))
         assert np.all(world.force >= 0.0)
         assert np.all((world.resolve >= 0.0) & (world.resolve <= 1.0))
         assert np.all((world.credibility >= 0.0) & (world.credibility <= 1.0))
-        assert np.all((world.p_fail >= 0.0) & (world.p_fail <= 1.0))
+        p_fail = world.p_fail[world.engaged & world.veto[None, :]]
+        assert np.all((p_fail >= 0.0) & (p_fail <= 1.0))
         np.testing.assert_allclose(world.salience.sum(axis=2), 1.0, atol=1e-9)
         assert np.all(np.isfinite(world.deal_value)) and np.all(np.isfinite(world.batna))
-    assert np.all(world.turns_held <= world.turns)
+    assert np.all(world.run_column("weeks_under_ceasefire") <= world.turns)

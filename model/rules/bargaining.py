@@ -158,6 +158,7 @@ def nash_two(s, b: int, p: int, q: int, d: np.ndarray, w: np.ndarray, lo: np.nda
         n_along += 1
         along = np.sort(along[:n_along])
         previous = 0.0
+        first_of_issue = n_seg
         for t in along:
             if t - previous <= _EPS:
                 continue
@@ -171,6 +172,10 @@ def nash_two(s, b: int, p: int, q: int, d: np.ndarray, w: np.ndarray, lo: np.nda
             loss = max(seg_loss[n_seg], 0.0)
             gain = seg_gain[n_seg]
             seg_rank[n_seg] = -(gain / loss) if loss > _EPS else -np.inf if gain > _EPS else 0.0
+            # Concavity makes the exchange rate fall along an issue's path; keep it so against rounding, so that
+            # the stable sort below never moves a later piece of an issue before an earlier one.
+            if n_seg > first_of_issue:
+                seg_rank[n_seg] = max(seg_rank[n_seg], seg_rank[n_seg - 1])
             n_seg += 1
             previous = t
     order = np.argsort(seg_rank[:n_seg], kind="mergesort")  # best exchange rate first
@@ -218,10 +223,10 @@ def nash_two(s, b: int, p: int, q: int, d: np.ndarray, w: np.ndarray, lo: np.nda
         return z, False
     for n in range(best_step):
         j = order[n]
-        z[seg_k[j]] = seg_to[j]
+        z[seg_k[j]] += seg_to[j] - seg_from[j]
     j = order[best_step] if n_seg > 0 else -1
     if j >= 0 and best_t > 0.0:
-        z[seg_k[j]] = seg_from[j] + best_t * (seg_to[j] - seg_from[j])
+        z[seg_k[j]] += best_t * (seg_to[j] - seg_from[j])
     return z, True
 
 
@@ -248,64 +253,115 @@ def _smooth_utility_grad(s, b: int, i: int, z: np.ndarray, eps: float) -> tuple[
 
 
 @njit(cache=True)
+def _nash_value(s, b: int, signers: np.ndarray, d: np.ndarray, w: np.ndarray, z: np.ndarray) -> float:
+    """The exact asymmetric Nash objective at z (-inf where a signatory is not above its disagreement point)."""
+    total = 0.0
+    for m in range(signers.shape[0]):
+        surplus = signing_utility(s, b, signers[m], z) - d[m]
+        if surplus <= 0.0:
+            return -np.inf
+        total += w[m] * math.log(surplus)
+    return total
+
+
+@njit(cache=True)
+def _smooth_nash_value(s, b: int, signers: np.ndarray, d: np.ndarray, w: np.ndarray, z: np.ndarray,
+                       eps: float) -> float:
+    total = 0.0
+    for m in range(signers.shape[0]):
+        value, _ = _smooth_utility_grad(s, b, signers[m], z, eps)
+        if value - d[m] <= 0.0:
+            return -np.inf
+        total += w[m] * math.log(value - d[m])
+    return total
+
+
+@njit(cache=True)
 def nash_many(s, b: int, signers: np.ndarray, d: np.ndarray, w: np.ndarray, lo: np.ndarray,
               hi: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, bool]:
-    """Asymmetric Nash point for three or more signatories: projected gradient steps on a smoothed objective.
-    Phase 1 raises the smallest surplus above zero (a soft minimum); phase 2 maximises the Nash product."""
+    """Asymmetric Nash point for three or more signatories, in a fixed number of steps: phase 1 raises the smallest
+    surplus above zero (projected gradient on a soft minimum); phase 2 climbs the smoothed Nash objective by
+    projected gradient with an adaptive step, then polishes each issue in turn by a ternary search of the exact
+    objective (concave along each issue)."""
     n = signers.shape[0]
     n_k = lo.shape[0]
     eps = 1e-4
     z = start.copy()
-    tau = 0.01
-    for phase in range(2):
-        step = 0.05
-        for it in range(400):
-            surplus = np.empty(n)
-            grads = np.empty((n, n_k))
-            for m in range(n):
-                value, grad = _smooth_utility_grad(s, b, signers[m], z, eps)
-                surplus[m] = value - d[m]
-                grads[m] = grad
+    surplus = np.empty(n)
+    grads = np.empty((n, n_k))
+    # Phase 1: find terms every signatory prefers to its disagreement point.
+    step = 0.05
+    for it in range(400):
+        for m in range(n):
+            value, grad = _smooth_utility_grad(s, b, signers[m], z, eps)
+            surplus[m] = value - d[m]
+            grads[m] = grad
+        lowest = surplus.min()
+        if lowest > 1e-6 and _nash_value(s, b, signers, d, w, z) > -np.inf:
+            break
+        weights = np.exp(-(surplus - lowest) / 0.01)
+        weights /= weights.sum()
+        direction = np.zeros(n_k)
+        for m in range(n):
+            direction += weights[m] * grads[m]
+        norm = math.sqrt((direction * direction).sum())
+        if norm < 1e-12:
+            break
+        z = np.minimum(np.maximum(z + step * direction / norm, lo), hi)
+        step = max(step * 0.98, 1e-4)
+    current = _nash_value(s, b, signers, d, w, z)
+    if current == -np.inf:
+        return start.copy(), False
+    # Phase 2: projected gradient ascent on the smoothed objective, sharpening the smoothing step by step
+    # (continuation) so that the iterate can follow the ridges along which two issues trade against each other.
+    feasible_z = z.copy()
+    smooth = 0.05
+    for stage in range(10):
+        step = 0.02
+        value_now = _smooth_nash_value(s, b, signers, d, w, z, smooth)
+        for it in range(150):
             direction = np.zeros(n_k)
-            if phase == 0:
-                lowest = surplus.min()
-                if lowest > 1e-6:
-                    break
-                weights = np.exp(-(surplus - lowest) / tau)
-                weights /= weights.sum()
-                for m in range(n):
-                    direction += weights[m] * grads[m]
-            else:
-                for m in range(n):
-                    direction += w[m] * grads[m] / max(surplus[m], 1e-12)
+            for m in range(n):
+                value, grad = _smooth_utility_grad(s, b, signers[m], z, smooth)
+                direction += w[m] * grad / max(value - d[m], 1e-12)
             norm = math.sqrt((direction * direction).sum())
-            if norm < 1e-12:
+            if norm < 1e-12 or step < 1e-10:
                 break
             trial = np.minimum(np.maximum(z + step * direction / norm, lo), hi)
-            if phase == 1:
-                # Keep every surplus positive and the objective rising; otherwise shrink the step.
-                ok = True
-                old = 0.0
-                new = 0.0
-                for m in range(n):
-                    value_t, _ = _smooth_utility_grad(s, b, signers[m], trial, eps)
-                    if value_t - d[m] <= 0.0:
-                        ok = False
-                        break
-                    new += w[m] * math.log(value_t - d[m])
-                    old += w[m] * math.log(surplus[m])
-                if not ok or new < old:
-                    step *= 0.5
-                    continue
-            z = trial
-            step = max(step * (0.98 if phase == 0 else 1.0), 1e-6)
-        if phase == 0:
-            for m in range(n):
-                if signing_utility(s, b, signers[m], z) - d[m] <= 0.0:
-                    return start.copy(), False
-    for m in range(n):
-        if signing_utility(s, b, signers[m], z) - d[m] <= 0.0:
-            return start.copy(), False
+            value = _smooth_nash_value(s, b, signers, d, w, trial, smooth)
+            if value > value_now:
+                z, value_now = trial, value
+                step *= 1.3
+            else:
+                step *= 0.5
+        smooth *= 0.4
+    exact = _nash_value(s, b, signers, d, w, z)
+    if exact >= current:
+        current = exact
+    else:
+        z = feasible_z
+    # Polish: exact ternary search along each issue in turn.
+    for sweep in range(8):
+        for k in range(n_k):
+            a, c = lo[k], hi[k]
+            if c - a <= 1e-12:
+                continue
+            probe = z.copy()
+            for it in range(60):
+                m1 = a + (c - a) / 3.0
+                m2 = c - (c - a) / 3.0
+                probe[k] = m1
+                v1 = _nash_value(s, b, signers, d, w, probe)
+                probe[k] = m2
+                v2 = _nash_value(s, b, signers, d, w, probe)
+                if v1 < v2:
+                    a = m1
+                else:
+                    c = m2
+            probe[k] = 0.5 * (a + c)
+            value = _nash_value(s, b, signers, d, w, probe)
+            if value > current:
+                z, current = probe, value
     return z, True
 
 
@@ -317,9 +373,11 @@ def propose(s, b: int, signers: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, 
         signers: actor indices of the signatories.
         d: their disagreement points, in the same order.
     """
+    n = signers.shape[0]
+    if n == 0:
+        return s.status_quo[b].copy(), False
     lo, hi = demand_box(s, b, signers)
     median = weighted_median(s, b, lo, hi)
-    n = signers.shape[0]
     if n < 2:
         return median, False
     w = np.empty(n)

@@ -9,8 +9,8 @@ used x `loss_weight`, sanctions it receives, its share of the cost of sanctions 
 last term the expected punishment of threats in force against it, **derived** from what a strike does: the fall of
 i's lottery when the strike destroys `punish_fraction` of the target camp's force, plus the force i itself loses.
 Resolve enters once, as the weight on costs. Breaking a truce is the same path seen by a party that walks away from
-it: a client also loses `leverage x credibility of its patron` of its fighting power (DESIGN 3.4), and threats kept
-as enforcement clauses punish the breaker.
+it: its patron keeps the truce and, as far as it is credible as an enforcer, stays out of the fight and withholds
+`leverage` of the client's fighting power (DESIGN 3.4); threats kept as enforcement clauses punish the breaker.
 """
 
 from __future__ import annotations
@@ -148,12 +148,17 @@ def alternative(s, b: int, i: int, force: np.ndarray, delta: np.ndarray, cost: n
 
 @njit(cache=True)
 def without_support(s, b: int, i: int, force: np.ndarray) -> np.ndarray:
-    """Forces as a client that breaks its patron's truce would fight with: it loses `leverage x credibility of its
-    patron` of its fighting power (supplies, air cover)."""
+    """Forces as a client that breaks its patron's truce would fight with. The patron keeps the truce and, as far
+    as it is credible as an enforcer (its credibility c_p), withholds its support: its own force stays out of the
+    fight with probability c_p, and the client loses `leverage x c_p` of its own fighting power (supplies, air
+    cover). In expectation: patron force x (1 - c_p), client force x (1 - leverage x c_p). For anyone without a
+    patron, the forces as they are."""
     out = force.copy()
     p = s.patron[i]
     if p >= 0:
-        out[i] *= 1.0 - s.actor_params[b, i, LEVERAGE] * s.actor_state[b, p, CREDIBILITY]
+        credible = s.actor_state[b, p, CREDIBILITY]
+        out[i] *= 1.0 - s.actor_params[b, i, LEVERAGE] * credible
+        out[p] *= 1.0 - credible
     return out
 
 

@@ -19,7 +19,7 @@ from numba import njit
 
 from model.layout import (AUDIENCE_COST, CASUALTIES, CEASEFIRE, E_RETREAT, E_VIOLATED, E_WALKED_OUT, ENFORCING,
                           ENGAGED, EXPOSURE, FIRST_AGREED, FORCE, INCIDENT_LOSS, INCIDENT_RATE, LONGEST, MARGIN,
-                          N_CEASEFIRES, N_COLLAPSES, R_AGREED, R_COLLAPSED, R_INCIDENT_BY, SANCTIONING,
+                          N_CEASEFIRES, N_COLLAPSES, P_FAIL_AT_FIRST, P_FAIL_PUBLIC, FIRST_TRUCE_END, R_AGREED, R_COLLAPSED, R_INCIDENT_BY, SANCTIONING,
                           SUSPENDED_UNTIL, SUSPENSION, THREAT_DEADLINE, TRUCE_START, VIOLATING, WAR_INTENSITY,
                           WEEK_COST, WEEKS_UNDER)
 from model.rules import coercion, draws
@@ -62,6 +62,7 @@ def sign(s, b: int, turn: int, signers: np.ndarray) -> None:
     s.run_state[b, TRUCE_START] = turn
     if s.run_state[b, FIRST_AGREED] < 0.0:
         s.run_state[b, FIRST_AGREED] = turn
+        s.run_state[b, P_FAIL_AT_FIRST] = s.run_state[b, P_FAIL_PUBLIC]
     s.run_state[b, N_CEASEFIRES] += 1.0
     s.run_events[b, R_AGREED] = 1.0
 
@@ -72,6 +73,8 @@ def collapse(s, b: int, turn: int, walked_out: np.ndarray) -> None:
     length = turn - s.run_state[b, TRUCE_START]
     s.run_state[b, LONGEST] = max(s.run_state[b, LONGEST], length)
     s.run_state[b, CEASEFIRE] = 0.0
+    if s.run_state[b, N_COLLAPSES] == 0.0:
+        s.run_state[b, FIRST_TRUCE_END] = turn
     s.run_state[b, N_COLLAPSES] += 1.0
     s.run_events[b, R_COLLAPSED] = 1.0
     weeks = s.params[b, SUSPENSION]

@@ -131,6 +131,8 @@ def evaluate(s, b: int, turn: int) -> None:
             alt = alternative(s, b, i, without_support(s, b, i, force), own, cost, True)
         else:
             q = s.actor_state[b, i, P_FAIL]
+            if np.isnan(q):  # not computed last week (it was not a signatory)
+                q = 0.0
             alt = alternative(s, b, i, force, own, cost, False)
             value = ((1.0 - q) * utility(s, b, i, terms) + q * (alt - s.params[b, BETRAYAL])
                      - s.actor_params[b, i, AUDIENCE_COST] * retreat(s, b, i, terms))

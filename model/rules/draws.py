@@ -23,6 +23,7 @@ BATTLE = 2
 STRIKE = 3
 INCIDENT = 4
 INCIDENT_ACTOR = 5
+RECRUITMENT = 6
 
 
 @njit(cache=True)

@@ -5,8 +5,9 @@ fire of every other camp; its losses are `attrition x incoming fire` (Lanchester
 among its members in proportion to their exposed force `force x exposure` (an air contingent is not infantry, and a
 member that does not fight the enemy camp is barely exposed), scaled by log-normal noise (fortune of war).
 Fighting above ordinary intensity also costs the escalator `escalation_cost` of its force per unit of intensity
-above it. Forces regroup: each week an armed actor recovers `regroup_rate` of the gap to its initial force
-(recruitment, resupply), so a truce lets power shift (Powell 2006).
+above it. Forces regroup: each week an armed actor's force reverts `regroup_rate` of the way to its initial level
+and moves by a recruitment shock (`recruitment_noise`), so power keeps shifting under a truce and a side whose
+power grows can come to prefer war again: the commitment problem (Powell 2006).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import math
 import numpy as np
 from numba import njit
 
-from model.layout import (ATTRITION, ENGAGED, ESCALATION_COST, EXPOSURE, FIGHT_NOISE, FORCE, FORCE0, REGROUP, WAR)
+from model.layout import (ATTRITION, ENGAGED, ESCALATION_COST, EXPOSURE, FIGHT_NOISE, FORCE, FORCE0,
+                          RECRUITMENT_NOISE, REGROUP, WAR)
 from model.rules import draws
 
 
@@ -68,24 +70,27 @@ def expected_loss_share(s, b: int, force: np.ndarray, intensity: np.ndarray) -> 
 
 
 @njit(cache=True)
-def regroup(s, b: int) -> None:
-    """Every engaged armed actor recovers `regroup_rate` of the gap to its initial force."""
+def regroup(s, b: int, turn: int) -> None:
+    """Every engaged armed actor's force reverts `regroup_rate` of the way to its initial level (recruitment and
+    resupply after losses; supplies above it wear out), then moves by a log-normal recruitment shock of spread
+    `recruitment_noise` (desertions, conscription drives, an ally's surge): forces keep changing during a truce."""
     rate = s.params[b, REGROUP]
+    sd = s.params[b, RECRUITMENT_NOISE]
     for a in range(s.camp.shape[0]):
-        if s.camp[a] >= 0 and s.actor_state[b, a, ENGAGED] > 0.5:
-            gap = s.actor_params[b, a, FORCE0] - s.actor_state[b, a, FORCE]
-            if gap > 0.0:
-                s.actor_state[b, a, FORCE] += rate * gap
+        if s.camp[a] >= 0 and s.actor_state[b, a, ENGAGED] > 0.5 and s.actor_state[b, a, FORCE] > 0.0:
+            force = s.actor_state[b, a, FORCE]
+            force += rate * (s.actor_params[b, a, FORCE0] - force)
+            if sd > 0.0:
+                force *= math.exp(sd * draws.normal(s.keys[b], turn, draws.RECRUITMENT, a) - 0.5 * sd * sd)
+            s.actor_state[b, a, FORCE] = force
 
 
 @njit(cache=True)
 def projected_force(s, b: int, weeks: float) -> np.ndarray:
-    """Forces `weeks` ahead if nobody fights: every armed actor regrouped toward its initial force (A,)."""
+    """Expected forces `weeks` ahead if nobody fights: every armed actor reverted toward its initial force (A,)."""
     keep = (1.0 - s.params[b, REGROUP]) ** weeks
     out = s.actor_state[b, :, FORCE].copy()
     for a in range(out.shape[0]):
-        if s.camp[a] >= 0 and s.actor_state[b, a, ENGAGED] > 0.5:
-            gap = s.actor_params[b, a, FORCE0] - out[a]
-            if gap > 0.0:
-                out[a] += gap * (1.0 - keep)
+        if s.camp[a] >= 0 and s.actor_state[b, a, ENGAGED] > 0.5 and out[a] > 0.0:
+            out[a] = s.actor_params[b, a, FORCE0] + (out[a] - s.actor_params[b, a, FORCE0]) * keep
     return out

@@ -1,10 +1,12 @@
 """Every actor's utility over the run and war weariness (DESIGN section 5, 3.2).
 
-Summary of rule: each week an actor's utility is the value of the state it lives in (the terms in force, or the war
-under its own belief) minus the costs it bore that week (losses x `loss_weight`, sanctions received and imposed,
-`no_deal_cost` without a deal, strikes, audience costs, supplies). Its utility over the run is
-`(1 - beta) sum_t beta^(t-1) w_t + beta^T end value`, with beta = `discount`: on the same [0, 1] scale as a
-single week, so concessions and costs count. Resolve falls by `resolve_wear` x the week's cost (war weariness,
+Summary of rule: an actor's utility over the run is the discounted average of the value of the state it lived in
+each week (the terms in force, or the war under its own belief), ending on the value of the state at the end, minus
+the discounted sum of the costs it actually bore (losses x `loss_weight`, sanctions received and imposed,
+`no_deal_cost` without a deal, strikes, audience costs, supplies):
+`U_i = (1 - beta) sum_t beta^(t-1) v_it + beta^T v_iT - sum_t beta^(t-1) cost_it`, beta = `discount`. Costs count
+as they do in every decision (a BATNA subtracts `horizon` weeks of costs from the value of the war; signing
+subtracts the audience cost from the value of the terms), so concessions, strikes and weeks of war all count. Resolve falls by `resolve_wear` x the week's cost (war weariness,
 Mueller 1973; the attrition of a sanctions war): costs accumulate.
 """
 
@@ -50,7 +52,7 @@ def account(s, b: int, turn: int) -> None:
     weight = (1.0 - beta) * beta ** (turn - 1)
     for i in range(s.camp.shape[0]):
         cost = s.actor_state[b, i, WEEK_COST]
-        s.actor_state[b, i, UTILITY] += weight * (state_value(s, b, i) - cost)
+        s.actor_state[b, i, UTILITY] += weight * state_value(s, b, i) - beta ** (turn - 1) * cost
         s.actor_state[b, i, COSTS] += cost
         wear = 1.0 - s.params[b, RESOLVE_WEAR] * cost
         s.actor_state[b, i, RESOLVE] = min(max(s.actor_state[b, i, RESOLVE] * wear, 0.0), 1.0)
