@@ -51,15 +51,20 @@ def concession_of(world: World, actor: int) -> np.ndarray:
     return (world.salience[:, actor, :] * np.abs(reference - world.ideal[:, actor, :])).sum(axis=1)
 
 
+def _sum_over_actors(values: np.ndarray, actors) -> np.ndarray:
+    """sum_a values[:, a] over `actors`, in actor order: the same bits whatever the batch size (a matrix product or
+    a strided reduction can round differently with the number of rows)."""
+    out = np.zeros(values.shape[0])
+    for a in actors:
+        out = out + values[:, a]
+    return out
+
+
 def summarize(world: World) -> dict[str, np.ndarray]:
     """Per-run summary columns, each (B,): the tidy row of DESIGN section 5."""
     focal = world.focal
     first = world.run_column("first_agreed").astype(np.int64)
     utilities = final_utilities(world)
-    members = np.zeros((world.n_actors, len(world.camp_ids)))
-    for i, c in enumerate(world.camp):
-        if c >= 0:
-            members[i, c] = 1.0
     cols: dict[str, np.ndarray] = {
         "outcome": outcome_codes(world),
         "durable": durable(world),
@@ -76,7 +81,7 @@ def summarize(world: World) -> dict[str, np.ndarray]:
         "us_costs": world.costs[:, focal].copy(),
         "us_credibility": world.credibility[:, focal].copy(),
         "us_strikes": world.strikes[:, focal].astype(np.int64),
-        "casualties": world.casualties.sum(axis=1),
+        "casualties": _sum_over_actors(world.casualties, range(world.n_actors)),
         "battles": world.run_column("battles").copy(),
         "p_fail_at_first_signing": world.run_column("p_fail_at_first_signing").copy(),
         "first_truce_end": world.run_column("first_truce_end").astype(np.int64),
@@ -84,7 +89,7 @@ def summarize(world: World) -> dict[str, np.ndarray]:
     for k, issue in enumerate(world.issue_ids):
         cols[f"terms_{issue}"] = world.terms[:, k].copy()
     for c, camp in enumerate(world.camp_ids):
-        cols[f"casualties_{camp}"] = world.casualties @ members[:, c]
+        cols[f"casualties_{camp}"] = _sum_over_actors(world.casualties, np.flatnonzero(world.camp == c))
     for a, actor in enumerate(world.actor_ids):
         cols[f"utility_{actor}"] = utilities[:, a]
     return cols
@@ -99,6 +104,7 @@ def run_record(summary: dict[str, np.ndarray], b: int, issue_ids: tuple[str, ...
         "durable": bool(summary["durable"][b]),
         "first_agreed_turn": None if first < 0 else first,
         "weeks_under_ceasefire": int(summary["weeks_under_ceasefire"][b]),
+        "turns_held": int(summary["weeks_under_ceasefire"][b]),  # the first edition's name, kept for scripts
         "longest_truce": int(summary["longest_truce"][b]),
         "n_ceasefires": int(summary["n_ceasefires"][b]),
         "n_collapses": int(summary["n_collapses"][b]),

@@ -266,6 +266,17 @@ def parse(data: dict[str, Any], label: str) -> Scenario:
         raise CeasefireError(f"{label}: {where + ': ' if where else ''}{message}") from None
 
 
+def load_data(name_or_path: str | Path) -> dict[str, Any]:
+    """The raw TOML data of a scenario (to edit a copy before `parse`)."""
+    path = resolve_path(name_or_path)
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise CeasefireError(f"{path}: not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CeasefireError(f"{path}: cannot read: {exc}") from None
+
+
 def load(name_or_path: str | Path) -> Scenario:
     """Load and validate a scenario by built-in name or path."""
     path = resolve_path(name_or_path)

@@ -31,6 +31,8 @@ _FIELD_RANGE: dict[str, tuple[float, float | None]] = {
     "resolve": (0.0, 1.0), "credibility": (0.0, 1.0), "commitment": (0.0, 1.0), "leverage": (0.0, 1.0),
     "exposure": (0.0, 1.0), "optimism": (-2.0, 2.0),
 }
+UNIT_ACTOR_FIELDS = frozenset(name for name, (lo, hi) in _FIELD_RANGE.items() if (lo, hi) == (0.0, 1.0))
+"""Actor fields that are shares or probabilities in [0, 1]."""
 UNIT_PARAMS = frozenset({"incident_rate", "war_intensity", "limited_escalation", "escalation_intensity",
                          "ceasefire_floor", "credibility_learning", "punish_fraction", "sanction_cost", "discount",
                          "incident_loss", "regroup_rate", "supply_rate"})

@@ -181,6 +181,8 @@ def _domain(name: str) -> tuple[float, float | None, bool]:
         return 0.0, 1.0 if tail in UNIT_PARAMS else None, tail in INTEGER_MECHANISM_NAMES
     if tail == "status_quo" or tail in UNIT_ACTOR_FIELDS:
         return 0.0, 1.0, False
+    if tail == "optimism":
+        return -2.0, 2.0, False
     return 0.0, None, False
 
 
@@ -234,7 +236,7 @@ def parse(data: dict[str, Any], label: str, base_dir: Path | None = None, text: 
         assign(scen, None, combo)
 
     # Uncertainties: names the engine accepts, ranges inside the field's domain.
-    from model.world import allowed_override_names
+    from model.world import ACTOR_FIELDS, allowed_override_names
 
     allowed = set(allowed_override_names(scen))
     for key, unc in spec.uncertainties.items():
@@ -244,8 +246,7 @@ def parse(data: dict[str, Any], label: str, base_dir: Path | None = None, text: 
         if key not in allowed:
             raise CeasefireError(
                 f"{where}: unknown parameter; allowed: params.NAME (see model/constants.py), ACTOR.FIELD for ACTOR in "
-                f"{', '.join(scen.actor_ids)} and FIELD in force, capability, resolve, credibility, commitment, "
-                f"no_deal_cost, threat_harm, sanction_harm, or ISSUE.status_quo")
+                f"{', '.join(scen.actor_ids)} and FIELD in {', '.join(ACTOR_FIELDS)}, or ISSUE.status_quo")
         lo, hi, whole = _domain(key)
         values = list(unc.uniform) if unc.uniform is not None else list(unc.choice or [])
         if unc.normal is not None:

@@ -25,7 +25,7 @@ def syria():
 
 def test_default_uncertainties_are_valid_overrides(syria):
     names = [u.name for u in sa.default_uncertainties(syria)]
-    for expected in ("USA.credibility", "USA.commitment", "RUS.resolve", "params.perception_noise",
+    for expected in ("USA.credibility", "USA.strike_cost", "RUS.resolve", "params.horizon", "params.prior_weeks",
                      "params.incident_rate", "SYR.force"):
         assert expected in names
     sa.check_override_names(syria, sa.default_uncertainties(syria))
@@ -45,7 +45,7 @@ def test_sobol_indices_with_intervals(syria):
     assert set(ind["output"]) == set(sa.OUTPUTS) and set(ind["index"]) == {"S1", "ST"}
     assert ind["conf"].notna().all() and np.isfinite(ind["value"]).all()
     assert result["runs"] == 8 * (len(result["uncertainties"]) + 2) * 3
-    assert "share_holding" in sa.format_indices(result)
+    assert "share_durable" in sa.format_indices(result)
 
 
 def test_morris_cli_writes_plot_and_table(tmp_path):

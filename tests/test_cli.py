@@ -25,7 +25,7 @@ def test_run_json_has_the_documented_keys():
     for key in ("outcome", "first_agreed_turn", "turns_held", "terms", "us_concession", "casualties", "seed",
                 "scenario", "strategies"):
         assert key in data
-    assert data["outcome"] in ("holding", "collapsed", "no_deal")
+    assert data["outcome"] in ("durable", "holding", "collapsed", "no_deal")
     assert data["strategies"]["USA"] == "or_else" and data["seed"] == 2 and data["scenario"] == "syria-2016"
 
 

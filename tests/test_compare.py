@@ -32,13 +32,14 @@ def test_table_rows_and_intervals(runs, table):
     assert sorted(table["strategy"]) == ["concede", "hold_firm", "or_else"]
     assert (table["runs"] == 300).all()
     assert list(table["rank"]) == [1, 2, 3]
-    assert (np.diff(table["p_holding"]) <= 0).all()  # ranked by share holding
+    assert (np.diff(table["p_durable"]) <= 0).all()  # ranked by share durable
     for _, row in table.iterrows():
         sub = runs[runs.us_strategy == row["strategy"]]
         assert row["p_ceasefire"] == pytest.approx((sub.first_agreed_turn >= 0).mean())
-        assert row["p_holding"] == pytest.approx((sub.outcome == "holding").mean())
+        assert row["p_durable"] == pytest.approx((sub.outcome == "durable").mean())
+        assert row["p_holding"] == pytest.approx(sub.outcome.isin(["durable", "holding"]).mean())
         assert row["mean_us_utility"] == pytest.approx(sub.us_utility.mean())
-        for col in ("p_ceasefire", "p_holding", "p_collapsed"):  # Wilson intervals contain the point estimate
+        for col in ("p_ceasefire", "p_durable", "p_holding", "p_collapsed"):  # Wilson intervals contain the point estimate
             lo, hi = row[f"{col}_ci"]
             assert 0.0 <= lo <= row[col] <= hi <= 1.0
         for col in ("mean_us_concession", "mean_us_utility", "mean_casualties"):
@@ -77,12 +78,12 @@ def test_versus_matrix_marks_minimax_regret():
     for (us, rus), u in utility.items():
         for r in range(4):
             rows.append({"us_strategy": us, "strategy_RUS": rus, "replicate": r, "us_utility": u,
-                         "outcome": "holding" if r < 2 else "no_deal"})
+                         "outcome": "durable" if r < 2 else "no_deal"})
     matrix = compare.versus_matrix(pd.DataFrame(rows))
     assert list(matrix["us_strategy"]) == ["a", "b", "c"]
     assert matrix["max_regret"].tolist() == pytest.approx([1.0, 1.0, 0.3])
     assert matrix["minimax_regret"].tolist() == [False, False, True]
-    assert (matrix["p_holding:x"] == 0.5).all()
+    assert (matrix["p_durable:x"] == 0.5).all()
 
 
 def test_cli_json_rows():
@@ -129,7 +130,7 @@ def test_cli_report_and_versus_russia(tmp_path):
     assert {r["strategy"] for r in data["strategies"]} == {"concede", "or_else"}
     assert data["strategies"][0]["runs"] == 80  # pooled over the two Russian strategies
     assert sum(r["minimax_regret"] for r in data["versus_russia"]) >= 1
-    assert {"p_holding:stall", "us_utility:force_backed_diplomacy", "max_regret"} <= set(data["versus_russia"][0])
+    assert {"p_durable:stall", "us_utility:force_backed_diplomacy", "max_regret"} <= set(data["versus_russia"][0])
     html = _check_report(out, ["outcome_shares", "survival", "concession", "versus_russia"])
     assert "minimax" in html and "syria-2016" in html
 

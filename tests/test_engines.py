@@ -43,7 +43,7 @@ def test_mesa_and_ensemble_agree_run_by_run_and_turn_by_turn(name, kwargs):
         row = summary.iloc[r]
         assert mesa_summary["outcome"] == row["outcome"]
         assert mesa_summary["first_agreed_turn"] == (None if row["first_agreed_turn"] < 0 else row["first_agreed_turn"])
-        assert mesa_summary["turns_held"] == row["turns_held"]
+        assert mesa_summary["weeks_under_ceasefire"] == row["weeks_under_ceasefire"]
         assert mesa_summary["us_concession"] == round(float(row["us_concession"]), 6)
         assert mesa_summary["casualties"] == round(float(row["casualties"]), 6)
         ens_model = model_trace[model_trace["run"] == r].drop(columns=["run"]).reset_index(drop=True)

@@ -14,6 +14,7 @@ import pytest
 from agents import strategies
 from agents.observation import Observation
 from agents.strategies.base import CLASSIFIER_KEYS
+from model import scenario as scenario_module
 from tests.conftest import duel_data, make_world
 
 BLU, RED = 0, 1
@@ -83,20 +84,21 @@ def check_hold_firm():
     assert not act.concede.any() and not act.link.any() and not act.threaten.any() and not act.escalate.any()
 
 
+def _set_ceasefire(world, on=True):
+    world.run_column("ceasefire")[:] = 1.0 if on else 0.0
+
+
 def check_or_else():
-    world = make_world(overrides={"BLU.commitment": 1.0})
+    world = make_world()
     world.turn = 1
-    assert decide("or_else", world).threaten[0]  # threatens with no ceasefire
-    world.threat_deadline[0, BLU] = 1
     act = decide("or_else", world)
-    assert act.carry_out[0] and act.escalate[0] == 1.0  # commitment 1: strikes at the deadline
-    world = make_world(overrides={"BLU.commitment": 0.0})
-    world.turn, world.threat_deadline[0, BLU] = 1, 1
-    act = decide("or_else", world)
-    assert act.back_down[0] and not act.carry_out[0]
-    world.ceasefire[:] = True
+    assert act.threaten[0] and act.enforce[0]  # an ultimatum, kept as an enforcement clause after a deal
+    assert act.escalate[0] == 0.0  # the strike at the deadline is the rules' comparison, not an open-ended campaign
+    world.threat_deadline[0, BLU] = 4
+    assert not decide("or_else", world).threaten[0]  # one ultimatum at a time
     world.threat_deadline[0, BLU] = -1
-    assert not decide("or_else", world).threaten[0]  # no threat while a ceasefire holds
+    _set_ceasefire(world)
+    assert not decide("or_else", world).threaten[0]  # no new ultimatum while a ceasefire holds
 
 
 def check_linkage():
@@ -112,7 +114,10 @@ def check_carrot_and_stick():
     world = make_world()
     world.turn = 1
     act = decide("carrot_and_stick", world)
-    assert act.link[0, 1] > 0 and act.threaten[0]
+    assert act.threaten[0] and act.enforce[0] and not act.link.any()  # no carrot for nothing
+    world.concession[0, RED] = 0.1  # the counterpart moved last week: the carrot follows
+    act = decide("carrot_and_stick", world)
+    assert act.link[0, 1] > 0
 
 
 def check_tit_for_tat():
@@ -124,13 +129,22 @@ def check_tit_for_tat():
     world.intensity[0, RED] = 0.5
     world.concession[0, RED] = 0.05
     act = decide("tit_for_tat", world)
-    assert act.escalate[0] == 0.0 and act.concede[0].sum() == pytest.approx(-0.05)
+    assert act.escalate[0] == pytest.approx(0.5) and act.concede[0].sum() == pytest.approx(-0.05)
+    # Without a camp (the US in syria-2016) it retaliates with what it has: sanctions, supplies, an ultimatum.
+    syria = make_world(scenario_module.load_data("syria-2016"), overrides={"USA.sanction_harm": 0.01})
+    usa, rus = syria.actor_ids.index("USA"), syria.actor_ids.index("RUS")
+    syria.intensity[0, rus] = 0.75
+    act = decide("tit_for_tat", syria, usa)
+    assert act.sanction[0] == 1.0 and act.supply[0] and act.threaten[0]
+    syria.intensity[0, rus] = 0.5  # Russia stops escalating: forgiven at once
+    act = decide("tit_for_tat", syria, usa)
+    assert act.sanction[0] == -1.0 and not act.supply[0] and not act.threaten[0]
 
 
 def check_arm_opposition():
     world = make_world()
     assert decide("arm_opposition", world, RED).supply[0]
-    world.ceasefire[:] = True
+    _set_ceasefire(world)
     assert not decide("arm_opposition", world, RED).supply[0]
 
 
@@ -140,12 +154,14 @@ def check_disengage():
 
 def check_force_backed_diplomacy():
     world = make_world()
-    world.batna[0, RED], world.deal_value[0, RED] = 0.8, 0.5  # its alternative beats the deal: press
+    world.margin[0, RED] = -0.1  # its alternative beats the deal: press
     act = decide("force_backed_diplomacy", world, RED)
-    assert act.escalate[0] == pytest.approx(0.75) and not act.concede.any()
-    world.batna[0, RED], world.deal_value[0, RED] = 0.4, 0.5  # the deal is better: concede a step
+    assert act.escalate[0] == pytest.approx(0.75) and not act.concede.any() and not act.supply[0]
+    world.margin[0, RED] = 0.1  # the deal is better: ordinary fighting and a step of concession
     act = decide("force_backed_diplomacy", world, RED)
     assert act.escalate[0] == pytest.approx(0.5) and act.concede[0].sum() > 0
+    world.event("supplying")[0, BLU] = 1.0  # the other side armed its clients: counter-supply
+    assert decide("force_backed_diplomacy", world, RED).supply[0]
 
 
 def check_stall():
@@ -157,6 +173,9 @@ def check_good_faith():
     world = make_world()
     assert np.abs(decide("good_faith", world, RED).concede).sum() == pytest.approx(0.1)
     world.intensity[0, BLU] = 1.0
+    assert not decide("good_faith", world, RED).concede.any()
+    world.intensity[0, BLU] = 0.5
+    world.event("struck")[0, BLU] = 1.0  # a strike is an escalation, even from a party that does not fight
     assert not decide("good_faith", world, RED).concede.any()
 
 

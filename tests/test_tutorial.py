@@ -13,7 +13,7 @@ def test_tutorial_runs(capsys):
     namespace = runpy.run_path(str(TUTORIAL), run_name="tutorial")
     result = namespace["main"]()
     out = capsys.readouterr().out
-    for step in ("1. One run", "2. US strategies", "3. Sensitivity", "share_holding", "ceasefire discover"):
+    for step in ("1. One run", "2. US strategies", "3. Sensitivity", "share_durable", "ceasefire discover"):
         assert step in out
     assert set(result["utility"]) == {"concede", "hold_firm", "or_else", "linkage"}
-    assert result["summary"]["outcome"] in ("holding", "collapsed", "no_deal")
+    assert result["summary"]["outcome"] in ("durable", "holding", "collapsed", "no_deal")
