@@ -42,12 +42,13 @@ def describe(world: World, report: TurnReport, b: int = 0) -> list[str]:
             continue
         moved = before + act.concede[b] + act.link[b]
         after = np.clip(moved, 0.0, 1.0)
+        signed = bool(world.run_event("agreed")[b])
+        cost = float(ev("retreat")[b, i])
+        paid = f" (audience cost {cost:.3f})" if cost > _EPS and not signed and not ev("backed_down")[b, i] else ""
         if np.any(np.abs(act.link[b]) > _EPS):
-            out += _moves(world, name, "links a concession on", before, after)
+            out += [line + paid for line in _moves(world, name, "links a concession on", before, after)]
         elif np.any(np.abs(act.concede[b]) > _EPS):
-            out += _moves(world, name, "concedes on", before, after)
-        if ev("retreat")[b, i] > _EPS and not ev("backed_down")[b, i]:
-            out.append(f"{name} pays an audience cost of {ev('retreat')[b, i]:.3f} for retreating from its public demands")
+            out += [line + paid for line in _moves(world, name, "concedes on", before, after)]
         if ev("struck")[b, i]:
             victims = [names[j] for j in np.flatnonzero(ev("punished")[b] > 0)]
             out.append(f"{name} carries out its threat: strikes on {', '.join(victims) or 'nobody in reach'}; "
@@ -69,8 +70,11 @@ def describe(world: World, report: TurnReport, b: int = 0) -> list[str]:
             out.append(f"{name} supplies {', '.join(clients)}")
         if world.intensity[b, i] > war + _EPS and world.force[b, i] > 0:
             out.append(f"{name} escalates (intensity {world.intensity[b, i]:.2f})")
-        if ev("violated")[b, i]:
-            out.append(f"{name} breaks the truce: its alternative beats keeping it by {-world.margin[b, i]:.3f}")
+        if ev("violated")[b, i] and not report.violating_before[b, i]:
+            out.append(f"{name} breaks the truce and fights on: its alternative beats keeping it by "
+                       f"{-world.margin[b, i]:.3f}")
+        elif report.violating_before[b, i] and world.ceasefire[b] and not ev("violated")[b, i]:
+            out.append(f"{name} returns to the truce")
     lost = ev("losses")[b]
     if lost.sum() > _EPS:
         by_camp = ", ".join(f"{camp} {lost[world.camp == c].sum():.1f}" for c, camp in enumerate(world.camp_ids))
@@ -90,7 +94,10 @@ def describe(world: World, report: TurnReport, b: int = 0) -> list[str]:
             who.append(f"{names[j]} ({why})")
         out.append(f"CEASEFIRE COLLAPSES: {'; '.join(who)} {'walks out' if len(who) == 1 else 'walk out'}")
     if world.run_event("agreed")[b]:
-        out.append(f"CEASEFIRE SIGNED on terms {_terms(world, world.terms[b])}")
+        costs = [f"{names[i]} {ev('retreat')[b, i]:.3f}" for i in np.flatnonzero(ev("retreat")[b] > _EPS)
+                 if world.veto[i]]
+        out.append(f"CEASEFIRE SIGNED on terms {_terms(world, world.terms[b])}"
+                   + (f"; audience costs of retreating to them: {', '.join(costs)}" if costs else ""))
     blocker = int(world.run_event("blocker")[b])
     if blocker >= 0 and not world.ceasefire[b] and blocker != report.blocker_before[b]:
         out.append(f"no deal: {names[blocker]} blocks it (its alternative beats the offer by "

@@ -38,12 +38,14 @@ the risk it anticipates that the deal fails within the horizon, `belief` its bel
 
 RUN_STATE = _columns(
     "ceasefire truce_start first_agreed n_ceasefires n_collapses weeks_under_ceasefire longest_truce p_fail_public "
-    "offer_feasible battles p_fail_at_first_signing first_truce_end"
+    "offer_feasible battles p_fail_at_first_signing first_truce_end truces_1 truces_2_4 truces_5_12 truces_13_plus"
 )
 """Per run. `p_fail_at_first_signing` is the public anticipated risk that the first truce fails within the horizon,
-as priced when it was signed; `first_truce_end` the week it ended (-1 while it holds or before any)."""
+as priced when it was signed; `first_truce_end` the week it ended (-1 while it holds or before any); `truces_*` count
+the truces that ended, by how many weeks they lasted."""
 (CEASEFIRE, TRUCE_START, FIRST_AGREED, N_CEASEFIRES, N_COLLAPSES, WEEKS_UNDER, LONGEST, P_FAIL_PUBLIC,
- OFFER_FEASIBLE, BATTLES, P_FAIL_AT_FIRST, FIRST_TRUCE_END) = range(len(RUN_STATE))
+ OFFER_FEASIBLE, BATTLES, P_FAIL_AT_FIRST, FIRST_TRUCE_END, TRUCES_1, TRUCES_2_4, TRUCES_5_12,
+ TRUCES_13_PLUS) = range(len(RUN_STATE))
 
 ACTOR_EVENTS = _columns(
     "struck backed_down threatened losses punished supplied walked_out violated retreat credibility_before "

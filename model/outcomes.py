@@ -85,6 +85,10 @@ def summarize(world: World) -> dict[str, np.ndarray]:
         "battles": world.run_column("battles").copy(),
         "p_fail_at_first_signing": world.run_column("p_fail_at_first_signing").copy(),
         "first_truce_end": world.run_column("first_truce_end").astype(np.int64),
+        "truces_ended_1": world.run_column("truces_1").astype(np.int64),
+        "truces_ended_2_4": world.run_column("truces_2_4").astype(np.int64),
+        "truces_ended_5_12": world.run_column("truces_5_12").astype(np.int64),
+        "truces_ended_13_plus": world.run_column("truces_13_plus").astype(np.int64),
     }
     for k, issue in enumerate(world.issue_ids):
         cols[f"terms_{issue}"] = world.terms[:, k].copy()

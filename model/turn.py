@@ -114,6 +114,7 @@ class TurnReport:
     ceasefire_before: np.ndarray  # (B,)
     engaged_before: np.ndarray  # (B, A)
     blocker_before: np.ndarray  # (B,) who blocked a deal last turn (-1 none)
+    violating_before: np.ndarray  # (B, A) who was violating the truce before this turn
 
 
 def stack(world: World, decisions: Sequence[Actions]) -> None:
@@ -132,7 +133,8 @@ def advance(world: World, strategies: Sequence[Strategy]) -> TurnReport:
     decisions = [strategy.decide(Observation(world, i)) for i, strategy in enumerate(strategies)]
     report = TurnReport(turn=world.turn, actions=decisions, demand_before=world.demand.copy(),
                         ceasefire_before=world.ceasefire.copy(), engaged_before=world.engaged.copy(),
-                        blocker_before=world.run_event("blocker").astype(np.int64))
+                        blocker_before=world.run_event("blocker").astype(np.int64),
+                        violating_before=world.violating > 0.5)
     stack(world, decisions)
     resolve_turn(world.arrays, world.turn)
     return report

@@ -19,7 +19,7 @@ from numba import njit
 
 from model.layout import (AUDIENCE_COST, CASUALTIES, CEASEFIRE, E_RETREAT, E_VIOLATED, E_WALKED_OUT, ENFORCING,
                           ENGAGED, EXPOSURE, FIRST_AGREED, FORCE, INCIDENT_LOSS, INCIDENT_RATE, LONGEST, MARGIN,
-                          N_CEASEFIRES, N_COLLAPSES, P_FAIL_AT_FIRST, P_FAIL_PUBLIC, FIRST_TRUCE_END, R_AGREED, R_COLLAPSED, R_INCIDENT_BY, SANCTIONING,
+                          N_CEASEFIRES, N_COLLAPSES, P_FAIL_AT_FIRST, P_FAIL_PUBLIC, FIRST_TRUCE_END, R_AGREED, TRUCES_1, TRUCES_2_4, TRUCES_5_12, TRUCES_13_PLUS, R_COLLAPSED, R_INCIDENT_BY, SANCTIONING,
                           SUSPENDED_UNTIL, SUSPENSION, THREAT_DEADLINE, TRUCE_START, VIOLATING, WAR_INTENSITY,
                           WEEK_COST, WEEKS_UNDER)
 from model.rules import coercion, draws
@@ -72,6 +72,14 @@ def collapse(s, b: int, turn: int, walked_out: np.ndarray) -> None:
     """The truce ends; those walked out on suspend talks; enforcement clauses lapse with the deal."""
     length = turn - s.run_state[b, TRUCE_START]
     s.run_state[b, LONGEST] = max(s.run_state[b, LONGEST], length)
+    if length <= 1.0:
+        s.run_state[b, TRUCES_1] += 1.0
+    elif length <= 4.0:
+        s.run_state[b, TRUCES_2_4] += 1.0
+    elif length <= 12.0:
+        s.run_state[b, TRUCES_5_12] += 1.0
+    else:
+        s.run_state[b, TRUCES_13_PLUS] += 1.0
     s.run_state[b, CEASEFIRE] = 0.0
     if s.run_state[b, N_COLLAPSES] == 0.0:
         s.run_state[b, FIRST_TRUCE_END] = turn
