@@ -59,7 +59,8 @@ def describe(world: World, report: TurnReport, b: int = 0) -> list[str]:
         if ev("threatened")[b, i]:
             target = names[world.counterpart[i]]
             clause = "; kept as an enforcement clause after a deal" if world.enforcing[b, i] > 0.5 else ""
-            out.append(f"{name} issues an ultimatum to {target}: a deal by week {int(world.threat_deadline[b, i])}, "
+            deadline = report.turn + int(world.p["threat_period"][b])
+            out.append(f"{name} issues an ultimatum to {target}: a deal by week {deadline}, "
                        f"or a strike (credibility {world.credibility[b, i]:.2f}){clause}")
         if act.sanction[b] > 0.5 and world.engaged[b, i] and world.sanctioning[b, i] > 0.5:
             out.append(f"{name} sanctions {names[world.counterpart[i]]}")
