@@ -10,10 +10,48 @@ from functools import wraps
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from model.errors import CeasefireError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+# Typer raises click's exceptions, from its own vendored copy of click in recent versions: find them through Typer.
+_ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+_UsageError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+_NoArgsIsHelp = getattr(sys.modules[_UsageError.__module__], "NoArgsIsHelpError", ())
+
+
+def one_line(text: str) -> str:
+    """A message on one line (a user error is one line on stderr, whatever the library wrote)."""
+    return " ".join(str(text).split())
+
+
+class OneLineErrors(TyperGroup):
+    """The `ceasefire` command group: usage errors (an unknown option, a value of the wrong type, a missing
+    argument) are one line on stderr and exit status 2, as `CeasefireError` is, instead of Rich's boxed panel."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except _NoArgsIsHelp as exc:  # `ceasefire` alone: the help, as before
+            typer.echo(exc.ctx.get_help() if exc.ctx is not None else exc.format_message())
+            sys.exit(exc.exit_code)
+        except _UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else "ceasefire"
+            typer.echo(f"error: {one_line(exc.format_message())} (see {where} --help)", err=True)
+            sys.exit(2)
+        except _ClickException as exc:
+            typer.echo(f"error: {one_line(exc.format_message())}", err=True)
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            typer.echo("aborted", err=True)
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+app = typer.Typer(cls=OneLineErrors, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Agent-based simulation of coercive diplomacy: does a ceasefire emerge, on whose terms, and does it hold?")
 
 
@@ -25,7 +63,7 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except CeasefireError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            typer.echo(f"error: {one_line(str(exc))}", err=True)
             raise typer.Exit(2) from None
 
     return wrapper

@@ -73,6 +73,13 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
     (["run", "--set", "nonsense=1"], "unknown parameter"),
     (["run", "--scenario", "nowhere.toml"], "no such scenario file"),
     (["run", "--engine", "gpu"], "allowed: mesa, ensemble"),
+    # usage errors from Typer/click: one line too, not a boxed panel
+    (["run", "--sed", "3"], "No such option: --sed"),
+    (["run", "--seed", "x"], "Invalid value for '--seed'"),
+    (["run", "--seed", "-1"], "Invalid value for '--seed'"),
+    (["run", "--turns"], "requires an argument"),
+    (["batch"], "Missing argument"),
+    (["frobnicate"], "No such command 'frobnicate'"),
 ])
 def test_cli_bad_input_exits_2_with_one_line(args, expected):
     result = run_cli(*args)
