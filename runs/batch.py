@@ -17,6 +17,7 @@ as an uninterrupted run's, on any backend and worker count.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -39,8 +40,9 @@ DEFAULT_CHUNK = 5_000
 DEFAULT_TRACE_CHUNK = 200
 """Runs per chunk with per-turn traces (the actor table has runs x turns x actors rows)."""
 FORMAT = 1
-TEST_DELAY_ENV = "CEASEFIRE_BATCH_TEST_DELAY"
-"""Seconds to sleep after each chunk is saved: lets the tests kill a batch part-way. Not for users."""
+TEST_PAUSE_ENV = "CEASEFIRE_BATCH_TEST_PAUSE_AFTER"
+"""For the tests only: after this many chunks saved, the batch waits until a signal stops it (so a test can
+interrupt a batch part-way without racing it)."""
 
 
 @dataclass(frozen=True)
@@ -273,31 +275,28 @@ def _new_manifest(exp: Experiment, traces: bool, chunk_size: int | None) -> dict
 
 
 class Interrupted(Exception):
-    """The batch was stopped by Ctrl-C or SIGTERM; finished chunks are saved."""
+    """The batch was stopped by a signal (Ctrl-C, SIGTERM, SIGHUP); finished chunks are saved."""
 
-    def __init__(self, done: int, total: int) -> None:
-        super().__init__(f"interrupted: {done} of {total} runs saved")
-        self.done, self.total = done, total
+    def __init__(self, done: int, total: int, signum: int = signal.SIGINT) -> None:
+        from runs.processes import signal_name
 
+        saved = f"all {done:,} runs saved" if done == total else f"{done:,} of {total:,} runs saved"
+        super().__init__(f"interrupted by {signal_name(signum)}: {saved}")
+        self.done, self.total, self.signum = done, total, signum
 
-def _worker_init(parent: int) -> None:
-    """In each local worker process: leave Ctrl-C to the parent (which stops the workers), and exit if the parent
-    dies (kill -9), instead of lingering as an orphan."""
-    import threading
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+    @property
+    def exit_code(self) -> int:
+        """128 + the signal's number, as a shell reports a command ended by it (130 for Ctrl-C, 143 for SIGTERM)."""
+        return 128 + int(self.signum)
 
 
-def _serial(tasks: list[ChunkTask]) -> Iterator[ChunkResult]:
-    for task in tasks:
-        yield run_chunk(task)
+class WorkerDied(CeasefireError):
+    """A worker process ended abruptly (not by a stop signal): killed by the system (out of memory?) or crashed."""
+
+
+POLL_SECONDS = 0.25
+"""How often the command's main thread looks up from waiting for chunks (a signal handled in another thread is
+acted on by then)."""
 
 
 class _Backend:
@@ -305,8 +304,11 @@ class _Backend:
 
     def __init__(self, workers: int = 1, scheduler: str | None = None, dask_local: int | None = None) -> None:
         self.workers, self.scheduler, self.dask_local = workers, scheduler, dask_local
-        self.pool = self.client = self.cluster = None
+        self.pool: Any = None
+        self.client: Any = None
+        self.cluster: Any = None
         self.futures: list[Any] = []
+        self.procs: list[Any] = []
 
     @property
     def label(self) -> str:
@@ -322,59 +324,100 @@ class _Backend:
         if self.scheduler or self.dask_local:
             return self._dask(tasks)
         if self.workers <= 1:
-            return _serial(tasks)
+            return (run_chunk(task) for task in tasks)
         return self._processes(tasks)
 
     def _processes(self, tasks: list[ChunkTask]) -> Iterator[ChunkResult]:
-        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from concurrent.futures import FIRST_COMPLETED, wait
 
-        self.pool = ProcessPoolExecutor(max_workers=min(self.workers, len(tasks)), initializer=_worker_init, initargs=(os.getpid(),))
+        from runs.processes import WorkerPool
+
+        self.pool = WorkerPool(min(self.workers, len(tasks)))
         self.futures = [self.pool.submit(run_chunk, t) for t in tasks]
+        self.procs = self.pool.processes()
 
         def results() -> Iterator[ChunkResult]:
-            for fut in as_completed(self.futures):
-                yield fut.result()
+            pending = set(self.futures)
+            while pending:
+                # a bounded wait, so a signal that another thread received is acted on within POLL_SECONDS
+                finished, pending = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+                for fut in sorted(finished, key=self.futures.index):
+                    yield fut.result()
 
         return results()
 
     def _dask(self, tasks: list[ChunkTask]) -> Iterator[ChunkResult]:
         import logging
 
-        from distributed import Client, LocalCluster, as_completed
+        import dask
+        from distributed import Client, LocalCluster, wait
 
         try:
             if self.scheduler:
                 self.client = Client(self.scheduler, timeout="20s")
             else:
-                self.cluster = LocalCluster(n_workers=self.dask_local, threads_per_worker=1, processes=True,
-                                            dashboard_address=None, silence_logs=logging.ERROR)
+                # Spawned worker processes (forking a process that runs threads, as this one does, is unsafe), which
+                # ignore Ctrl-C from the start (an ignored signal stays ignored in a child; asyncio then leaves it
+                # alone): this process stops them. While they start, a Ctrl-C here is ignored too.
+                from runs.processes import sigint_ignored
+
+                with dask.config.set({"distributed.worker.multiprocessing-method": "spawn"}), sigint_ignored():
+                    self.cluster = LocalCluster(n_workers=self.dask_local, threads_per_worker=1, processes=True,
+                                                dashboard_address=None, silence_logs=logging.CRITICAL)
                 self.client = Client(self.cluster)
         except (OSError, TimeoutError, ValueError) as exc:
             raise CeasefireError(f"--scheduler {self.scheduler}: cannot connect ({exc})") from None
         self.futures = [self.client.submit(run_chunk, t, pure=False) for t in tasks]
 
         def results() -> Iterator[ChunkResult]:
-            for fut in as_completed(self.futures):
-                yield fut.result()
+            pending = list(self.futures)
+            while pending:
+                try:  # a bounded wait, as for local processes
+                    finished, rest = wait(pending, timeout=POLL_SECONDS, return_when="FIRST_COMPLETED")
+                except TimeoutError:
+                    continue
+                pending = [f for f in pending if f in rest]
+                for fut in [f for f in self.futures if f in finished]:
+                    yield fut.result()
 
         return results()
+
+    def stop_signal(self) -> int | None:
+        """The stop signal that ended a local worker, if any (SIGTERM or SIGHUP sent to the whole group)."""
+        from runs.processes import worker_stop_signal
+
+        return worker_stop_signal(self.procs)
 
     def close(self, cancel: bool = False) -> None:
         if self.pool is not None:
             if cancel:
-                for fut in self.futures:
-                    fut.cancel()
-                for proc in list(getattr(self.pool, "_processes", {}).values()):  # stop chunks in flight now
-                    proc.terminate()
-            self.pool.shutdown(wait=True, cancel_futures=True)
+                self.pool.stop()  # chunks in flight are dropped: they are redone on resume
+            else:
+                self.pool.shutdown(wait=True)
             self.pool = None
         if self.client is not None:
-            if cancel and self.futures:
-                self.client.cancel(self.futures)
-            self.client.close()
+            if cancel:  # workers lost to a signal and results no one will gather are expected now: no log noise
+                import logging
+
+                logging.getLogger("distributed").setLevel(logging.CRITICAL)
+                if self.futures:
+                    with contextlib.suppress(Exception):
+                        self.client.cancel(self.futures)
+            if cancel and self.cluster is not None:
+                # Stopping: the LocalCluster's worker processes (this process's children) end now, rather than
+                # finishing their chunks or closing gracefully for many seconds.
+                import multiprocessing
+
+                for proc in multiprocessing.active_children():
+                    proc.kill()
+                    proc.join(5)
+            with contextlib.suppress(Exception):
+                self.client.close(timeout=2 if cancel else None)
             self.client = None
         if self.cluster is not None:
-            self.cluster.close()
+            with contextlib.suppress(Exception):
+                self.cluster.close(timeout=2 if cancel else None)
+            self.cluster.shutdown_on_close = False  # closed, or given up on: not again for 10 s at exit
             self.cluster = None
 
 
@@ -409,7 +452,30 @@ def _progress(total: int, done: int, enabled: bool):
                         TextColumn("left"), TimeRemainingColumn(), console=Console(stderr=True), disable=not enabled,
                         transient=False)
     task = progress.add_task("batch", total=total, completed=done)
-    return progress, task
+    return _Bar(progress, task)
+
+
+@dataclass
+class _Bar:
+    """The progress bar as a context manager that gives (bar, task)."""
+
+    progress: Any
+    task: Any
+
+    def __enter__(self) -> tuple[Any, Any]:
+        self.progress.__enter__()
+        return self.progress, self.task
+
+    def __exit__(self, *exc: Any) -> None:
+        self.progress.__exit__(*exc)
+
+
+def _test_pause(saved: int) -> None:
+    """The tests' hook (`TEST_PAUSE_ENV`): once this session has saved that many chunks, wait to be stopped."""
+    after = os.environ.get(TEST_PAUSE_ENV)
+    if after and saved >= int(after):
+        while True:
+            time.sleep(POLL_SECONDS)
 
 
 def run_batch(
@@ -423,53 +489,76 @@ def run_batch(
     progress: bool = True,
     announce: Callable[[str], None] | None = None,
 ) -> BatchReport:
-    """Run (or continue) the experiment into `out`. Raises `Interrupted` on Ctrl-C/SIGTERM (saved chunks stay).
-    `announce` receives one line describing the plan once the output folder is accepted."""
+    """Run (or continue) the experiment into `out`. Raises `Interrupted` on Ctrl-C, SIGTERM or SIGHUP (in the main
+    thread; saved chunks stay) and `WorkerDied` if a worker process ends abruptly. `announce` receives one line
+    describing the plan once the output folder is accepted."""
+    from runs.processes import StopSignals, Stopped
+
     if sum(x is not None and x is not False for x in (scheduler, dask_local)) > 1:
         raise CeasefireError("--scheduler and --dask-local: give one of them")
     if workers < 1 or (dask_local is not None and dask_local < 1):
         raise CeasefireError("--workers/--dask-local: need at least 1")
-    output = open_output(Path(out), exp, traces, chunk_size)
-    chunks = plan(exp, output.manifest["chunk_size"])
-    todo = [c for c in chunks if c.key not in output.done]
-    total = exp.total_runs
-    before = sum(c.runs for c in chunks if c.key in output.done)
-    if announce is not None:
-        resuming = f", {before:,} already done" if before else ""
-        announce(f"{exp.name}: {len(exp.combos)} lever combination(s) x {exp.n_samples} sample(s) x {exp.replicates} "
-                 f"replicate(s) = {total:,} runs in {len(chunks)} chunks -> {output.path}{resuming}")
     backend = _Backend(workers, scheduler, dask_local)
-    delay = float(os.environ.get(TEST_DELAY_ENV, "0") or 0)
     started = time.monotonic()
-    done = before
-
-    def on_term(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    old_term = signal.signal(signal.SIGTERM, on_term)
-    bar, task = _progress(total, before, progress)
-    try:
+    total = exp.total_runs
+    output: Output | None = None
+    before = done = saved = 0
+    failure: BaseException | None = None
+    with StopSignals() as stop, contextlib.ExitStack() as stack:
+        # A signal stops the batch at once while it prepares, waits or computes, never while it saves a chunk
+        # (every file is written atomically, so stopping anywhere else loses at most the chunks in flight).
         try:
-            results = backend.run([make_task(exp, c, traces) for c in todo])
-            with bar:
-                for result in results:
-                    output.save(result)
-                    done += result.chunk.runs
-                    bar.update(task, advance=result.chunk.runs)
-                    if delay:
-                        time.sleep(delay)
-        except KeyboardInterrupt:
-            backend.close(cancel=True)
-            raise Interrupted(done, total) from None
+            stop.arm()
+            output = open_output(Path(out), exp, traces, chunk_size)
+            chunks = plan(exp, output.manifest["chunk_size"])
+            todo = [c for c in chunks if c.key not in output.done]
+            before = done = sum(c.runs for c in chunks if c.key in output.done)
+            if announce is not None:
+                resuming = f", {before:,} already done" if before else ""
+                announce(f"{exp.name}: {len(exp.combos)} lever combination(s) x {exp.n_samples} sample(s) x "
+                         f"{exp.replicates} replicate(s) = {total:,} runs in {len(chunks)} chunks -> {output.path}"
+                         f"{resuming}")
+            bar, task = stack.enter_context(_progress(total, before, progress))
+            for result in backend.run([make_task(exp, c, traces) for c in todo]):
+                stop.disarm()
+                output.save(result)
+                done += result.chunk.runs
+                saved += 1
+                bar.update(task, advance=result.chunk.runs)
+                stop.arm()
+                _test_pause(saved)
+        except Stopped:
+            pass
+        except KeyboardInterrupt:  # Ctrl-C where our handler is not installed (a thread other than the main one)
+            stop.received = stop.received or signal.SIGINT
+        except Exception as exc:  # noqa: BLE001 - a broken pool after a signal to the group is a stop, not an error
+            stop.disarm()
+            if stop.received is None and backend.stop_signal() is None:
+                failure = exc
+            else:
+                stop.received = stop.received or backend.stop_signal()
         finally:
-            backend.close()
-    finally:
-        signal.signal(signal.SIGTERM, old_term)
-    meta_path = output.path / "metadata.json"
-    meta = _read_json(meta_path)
-    meta["completed"] = meta.get("completed") or _now()
-    meta.setdefault("sessions", []).append({"time": _now(), "backend": backend.label, "runs": done - before})
-    _write_json(meta_path, meta)
+            stop.disarm()
+            backend.close(cancel=stop.received is not None or failure is not None)
+        if failure is not None:
+            from concurrent.futures.process import BrokenProcessPool
+
+            if isinstance(failure, BrokenProcessPool):
+                codes = ", ".join(str(p.exitcode) for p in backend.procs if p.exitcode)
+                raise WorkerDied(f"a worker process ended abruptly (exit status {codes or 'unknown'}: out of "
+                                 f"memory?); {done:,} of {total:,} runs saved in {output.path}; run the same command "
+                                 "again to continue") from None
+            raise failure
+        if stop.received is not None and (output is None or done < total):
+            raise Interrupted(done, total, stop.received)
+        assert output is not None
+        meta_path = output.path / "metadata.json"
+        meta = _read_json(meta_path)
+        meta["completed"] = meta.get("completed") or _now()
+        meta.setdefault("sessions", []).append({"time": _now(), "backend": backend.label, "runs": done - before})
+        _write_json(meta_path, meta)
+        if stop.received is not None:  # it came as the last chunk was saved: the batch is complete
+            raise Interrupted(done, total, stop.received)
     return BatchReport(output.path, total, before, done, time.monotonic() - started, backend.label)
 
 

@@ -31,10 +31,16 @@ class OneLineErrors(TyperGroup):
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
+        from runs.processes import Stopped, signal_name, terminate_stops
+
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            with terminate_stops():  # SIGTERM or SIGHUP: one line and 128 + its number, like Ctrl-C's 130
+                code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except Stopped as exc:
+            typer.echo(f"interrupted by {signal_name(exc.signum)}", err=True)
+            sys.exit(128 + exc.signum)
         except _NoArgsIsHelp as exc:  # `ceasefire` alone: the help, as before
             typer.echo(exc.ctx.get_help() if exc.ctx is not None else exc.format_message())
             sys.exit(exc.exit_code)

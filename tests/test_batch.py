@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
 
-import dask
 import numpy as np
 import pytest
 from typer.testing import CliRunner
@@ -85,17 +84,19 @@ def test_dataset_rows_are_the_ensemble_runs(reference, exp_file):
     assert_frames_equal(sub[direct.columns], direct)
 
 
-def _cli_child(args: list[str], delay: str, stderr_path: str) -> None:
-    """The `ceasefire` command in a forked child process (the test process has already paid for the imports)."""
-    os.environ[batch.TEST_DELAY_ENV] = delay  # time to interrupt between chunks
-    sys.stderr = open(stderr_path, "w")  # noqa: SIM115
-    app(args, prog_name="ceasefire")
+ROOT = Path(__file__).resolve().parents[1]
 
 
-def _start(args: list[str], err: Path):
-    proc = multiprocessing.get_context("fork").Process(target=_cli_child, args=(args, "0.25", str(err)))
-    proc.start()
-    return proc
+def _start(args: list[str], err: Path, pause_after: int | None = None) -> subprocess.Popen:
+    """The `ceasefire` command in a new process and a new session (its own process group, as a shell job has).
+    With `pause_after`, the batch waits to be stopped once it has saved that many chunks, so a test can interrupt
+    it part-way without racing it."""
+    env = {k: v for k, v in os.environ.items() if k != batch.TEST_PAUSE_ENV}
+    if pause_after is not None:
+        env[batch.TEST_PAUSE_ENV] = str(pause_after)
+    with open(err, "wb") as fh:
+        return subprocess.Popen([sys.executable, "-m", "runs", *args], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=fh, start_new_session=True)
 
 
 def _chunks_done(out: Path) -> int:
@@ -105,35 +106,45 @@ def _chunks_done(out: Path) -> int:
         return 0
 
 
-def _wait_for_chunks(proc, out: Path, n: int, timeout: float = 60.0) -> None:
+def _wait_for_chunks(proc: subprocess.Popen, out: Path, n: int, err: Path, timeout: float = 180.0) -> None:
+    """Poll the manifest until it lists n chunks (the condition), failing if the batch ends first."""
     deadline = time.monotonic() + timeout
     while _chunks_done(out) < n:
-        assert proc.is_alive(), f"batch ended early with {proc.exitcode}"
+        assert proc.poll() is None, f"batch ended early with {proc.returncode}: {err.read_text()}"
         assert time.monotonic() < deadline, "no chunk written in time"
         time.sleep(0.02)
+
+
+def _group_gone(pgid: int, timeout: float = 60.0) -> bool:
+    """Whether every process of the group has ended (zombies are reaped by init once their parent is gone)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
 
 
 def test_resume_after_sigterm_and_sigkill_gives_the_uninterrupted_dataset(reference, exp_file, tmp_path):
     out = tmp_path / "out"
     args = ["batch", str(exp_file), "--out", str(out), "--chunk-size", str(CHUNK), "--quiet"]
 
-    proc = _start(args, tmp_path / "err1")
-    _wait_for_chunks(proc, out, 1)
-    os.kill(proc.pid, signal.SIGTERM)
-    proc.join(60)
+    proc = _start(args, tmp_path / "err1", pause_after=1)
+    _wait_for_chunks(proc, out, 1, tmp_path / "err1")
+    proc.send_signal(signal.SIGTERM)  # to the command only (`kill PID`)
+    assert proc.wait(60) == 143
     err = (tmp_path / "err1").read_text()
-    assert proc.exitcode == 130, err
-    assert "interrupted" in err and "run the same command again" in err
-    first = _chunks_done(out)
-    assert 1 <= first < 16
+    assert err.strip().splitlines()[-1] == (f"interrupted by SIGTERM: {CHUNK} of 240 runs saved in {out}; "
+                                            "run the same command again to continue"), err
+    assert "Traceback" not in err and _chunks_done(out) == 1
 
-    proc = _start(args, tmp_path / "err2")
-    _wait_for_chunks(proc, out, first + 1)
-    os.kill(proc.pid, signal.SIGKILL)  # no chance to clean up
-    proc.join(60)
-    assert proc.exitcode == -signal.SIGKILL
-    second = _chunks_done(out)
-    assert first < second < 16
+    proc = _start(args, tmp_path / "err2", pause_after=1)
+    _wait_for_chunks(proc, out, 2, tmp_path / "err2")
+    proc.kill()  # no chance to clean up
+    assert proc.wait(60) == -signal.SIGKILL
+    assert _chunks_done(out) == 2
 
     result = CliRunner().invoke(app, args)  # the same command, run to the end
     assert result.exit_code == 0, result.output
@@ -146,6 +157,29 @@ def test_resume_after_sigterm_and_sigkill_gives_the_uninterrupted_dataset(refere
     assert meta["experiment_text"] == EXPERIMENT
     assert meta["experiment_sha256"] == hashlib.sha256(EXPERIMENT.encode()).hexdigest()
     assert meta["package_version"] and meta["created"] and meta["completed"]
+
+
+@pytest.mark.parametrize("signum, status", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_signal_to_the_process_group_of_a_batch_with_workers_ends_it_cleanly(reference, exp_file, tmp_path,
+                                                                             signum, status):
+    """What `timeout`, a job scheduler (SIGTERM) or Ctrl-C in a terminal (SIGINT) do: signal every process of the
+    job. The workers must not run the command's handler (no traceback), the command must end within seconds with
+    one line on what was saved, nothing of the group may be left, and resuming gives the uninterrupted dataset."""
+    out, err = tmp_path / "out", tmp_path / "err"
+    args = ["batch", str(exp_file), "--out", str(out), "--chunk-size", str(CHUNK), "--workers", "2", "--quiet"]
+    proc = _start(args, err, pause_after=2)
+    _wait_for_chunks(proc, out, 2, err)
+    os.killpg(proc.pid, signum)
+    assert proc.wait(60) == status, err.read_text()
+    text = err.read_text()
+    assert "Traceback" not in text and "Error" not in text, text
+    lines = text.strip().splitlines()
+    assert len(lines) == 2 and lines[1].startswith(f"interrupted by {signal.Signals(signum).name}: "), text
+    assert lines[1].endswith(f"runs saved in {out}; run the same command again to continue"), text
+    assert _group_gone(proc.pid), "a process of the batch outlived it"
+    assert not list(out.rglob("*.tmp"))
+    batch.run_batch(experiment.load(exp_file), out, progress=False)  # resumed in this process: the same data
+    assert_frames_equal(batch.load_results(out), reference)
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
@@ -186,9 +220,9 @@ def test_not_a_batch_folder_is_refused(exp_file, tmp_path):
 def test_same_results_on_every_backend(reference, exp_file, tmp_path):
     exp = experiment.load(exp_file)
     batch.run_batch(exp, tmp_path / "procs", workers=2, chunk_size=CHUNK, progress=False)
-    # A real LocalCluster with 2 worker processes; forked rather than spawned so the test starts in seconds.
-    with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}):
-        report = batch.run_batch(exp, tmp_path / "dask", dask_local=2, chunk_size=CHUNK, progress=False)
+    # A real LocalCluster with 2 worker processes, spawned (as `--dask-local` does): forking this test process,
+    # which runs threads, is what made this test fail now and then ("os.fork is unsafe ...").
+    report = batch.run_batch(exp, tmp_path / "dask", dask_local=2, chunk_size=CHUNK, progress=False)
     assert report.backend.startswith("dask LocalCluster (2 worker processes)")
     for name in ("procs", "dask"):
         frame = batch.load_results(tmp_path / name)
