@@ -244,3 +244,76 @@ def test_traces_tables(tmp_path):
     assert not model.duplicated(["us_strategy", "replicate", "turn"]).any()
     with pytest.raises(CeasefireError, match="--traces"):
         batch.run_batch(exp, tmp_path / "out", traces=False, progress=False)
+
+
+# ---------------------------------------------------------------- integrity
+
+
+@pytest.fixture
+def finished(exp_file, tmp_path) -> Path:
+    """A finished batch folder of the small experiment."""
+    out = tmp_path / "done"
+    batch.run_batch(experiment.load(exp_file), out, chunk_size=CHUNK, progress=False)
+    return out
+
+
+def _damage(path: Path, how: str) -> None:
+    data = bytearray(path.read_bytes())
+    if how == "truncated":
+        path.write_bytes(bytes(data[: len(data) // 2]))
+    else:  # one bit flipped in the middle of the file
+        data[len(data) // 2] ^= 0x01
+        path.write_bytes(bytes(data))
+
+
+def test_every_chunk_has_its_checksum_in_the_manifest(finished):
+    manifest = json.loads((finished / "manifest.json").read_text())
+    assert len(manifest["chunks"]) == 12
+    for key, info in manifest["chunks"].items():
+        assert info["sha256"]["runs"] == hashlib.sha256((finished / "runs" / f"{key}.parquet").read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("how", ["truncated", "bit flipped"])
+def test_a_damaged_chunk_is_named_when_loading_and_redone_on_resume(reference, exp_file, finished, how):
+    victim = finished / "runs" / "c0001-r0000000000.parquet"  # 25 runs
+    _damage(victim, how)
+    with pytest.raises(CeasefireError, match="damaged"):
+        batch.load_results(finished)
+    result = subprocess.run([sys.executable, "-m", "runs", "compare", "--from", str(finished)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == (f"error: {victim}: damaged (its sha256 does not match the manifest); rerun the "
+                                      "batch to redo it")
+    report = batch.run_batch(experiment.load(exp_file), finished, chunk_size=CHUNK, progress=False)
+    assert report.runs_done_before == report.total_runs - CHUNK  # only the damaged chunk was redone
+    assert_frames_equal(batch.load_results(finished), reference)
+
+
+def test_a_second_batch_on_a_busy_folder_is_refused(reference, exp_file, tmp_path):
+    out, err = tmp_path / "out", tmp_path / "err"
+    args = ["batch", str(exp_file), "--out", str(out), "--chunk-size", str(CHUNK), "--quiet"]
+    first = _start(args, err, pause_after=1)
+    try:
+        _wait_for_chunks(first, out, 1, err)
+        before = _snapshot(out)
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 2
+        assert result.stderr.strip() == (f"error: --out {out}: another batch is writing to this folder (pid "
+                                         f"{first.pid}); wait for it to end, or choose another --out")
+        assert _snapshot(out) == before  # nothing touched
+    finally:
+        first.kill()  # the lock goes with the process, however it ends
+        first.wait(60)
+    batch.run_batch(experiment.load(exp_file), out, chunk_size=CHUNK, progress=False)
+    assert_frames_equal(batch.load_results(out), reference)
+
+
+def test_a_folder_left_with_only_temporary_files_is_a_fresh_start(reference, exp_file, tmp_path):
+    out = tmp_path / "out"
+    (out / "runs").mkdir(parents=True)
+    (out / ".metadata.json.4242.tmp").write_text("{")  # killed while writing its first file
+    (out / ".lock").write_text("4242\n")
+    (out / "samples.parquet").write_bytes(b"PAR1")
+    batch.run_batch(experiment.load(exp_file), out, chunk_size=CHUNK, progress=False)
+    assert_frames_equal(batch.load_results(out), reference)
+    assert not list(out.rglob("*.tmp"))
