@@ -20,13 +20,15 @@ def batch(
     dask_local: Annotated[int | None, typer.Option("--dask-local", min=1, help="start a Dask LocalCluster with N worker processes")] = None,
     traces: Annotated[bool, typer.Option("--traces", help="also write the per-turn model and actor tables")] = False,
     chunk_size: Annotated[int | None, typer.Option("--chunk-size", min=1, help="runs per saved chunk (fixed when the folder is created)")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", help="no progress bar")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="no progress bar (as --no-progress)")] = False,
+    progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help="progress bar on stderr (default: only on a terminal)")] = None,
 ) -> None:
     """Run an experiment (levers x samples x replicates) into a Parquet dataset; rerun the same command to resume."""
     from model.errors import CeasefireError
     from runs import experiment as experiment_module
     from runs.batch import Interrupted, run_batch
     from runs.processes import StopSignals, Stopped, signal_name
+    from runs.progress import wanted
 
     if scheduler is not None and dask_local is not None:
         raise CeasefireError("--scheduler and --dask-local: give one of them")
@@ -39,7 +41,7 @@ def batch(
             target = out if out is not None else Path("results") / exp.name
             stop.disarm()  # from here the batch's own handlers take over (and act on a signal received just now)
             report = run_batch(exp, target, workers=workers, scheduler=scheduler, dask_local=dask_local,
-                               traces=traces, chunk_size=chunk_size, progress=not quiet,
+                               traces=traces, chunk_size=chunk_size, progress=wanted(progress) and not quiet,
                                announce=lambda line: typer.echo(line, err=True))
         except Stopped as exc:
             typer.echo(f"interrupted by {signal_name(exc.signum)} before the batch started: nothing saved", err=True)

@@ -4,7 +4,10 @@ added by their own modules). User errors print one line and exit with status 2; 
 from __future__ import annotations
 
 import json
+import math
+import os
 import sys
+from pathlib import Path
 from collections.abc import Callable
 from functools import wraps
 from typing import Annotated, Any
@@ -87,15 +90,54 @@ def parse_pairs(pairs: list[str], option: str) -> dict[str, str]:
 
 
 def parse_params(pairs: list[str]) -> dict[str, float]:
-    """`--set` values: `NAME` or `params.NAME` for a parameter, `ACTOR.field` for an actor's number."""
+    """`--set` values: `NAME` or `params.NAME` for a parameter, `ACTOR.field` for an actor's number. Each must be a
+    finite number no larger than a scenario's numbers may be (the model checks each name's own range)."""
+    from model.scenario import MAX_MAGNITUDE
+
     out: dict[str, float] = {}
     for key, value in parse_pairs(pairs, "--set").items():
         try:
             number = float(value)
         except ValueError:
             raise CeasefireError(f"--set {key}={value}: not a number") from None
+        if not math.isfinite(number):
+            raise CeasefireError(f"--set {key}={value}: not a finite number")
+        if abs(number) > MAX_MAGNITUDE:
+            raise CeasefireError(f"--set {key}={value}: out of range; allowed at most {MAX_MAGNITUDE:g} in size")
         out[key if "." in key else f"params.{key}"] = number
     return out
+
+
+def check_out_dir(path: Path, option: str = "--out") -> Path:
+    """A folder the command may write into (existing, or creatable), checked before any computing: CeasefireError
+    for a file in its way or a place that cannot be written."""
+    if path.exists() and not path.is_dir():
+        raise CeasefireError(f"{option} {path}: exists and is not a folder")
+    existing = path
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise CeasefireError(f"{option} {path}: {existing} is not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise CeasefireError(f"{option} {path}: cannot write in {existing}")
+    return path
+
+
+def dumps_json(data: Any) -> str:
+    """JSON with NaN and infinities as null (bare NaN is not JSON)."""
+
+    def clean(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: clean(x) for k, x in v.items()}
+        if isinstance(v, list | tuple):
+            return [clean(x) for x in v]
+        if isinstance(v, float) and not math.isfinite(v):
+            return None
+        if hasattr(v, "item") and callable(v.item) and getattr(v, "ndim", None) == 0:  # a numpy scalar
+            return clean(v.item())
+        return v
+
+    return json.dumps(clean(data), allow_nan=False)
 
 
 @app.command()
@@ -105,20 +147,22 @@ def run(
     us_strategy: Annotated[str | None, typer.Option("--us-strategy", help="the US strategy (see `ceasefire strategies`)")] = None,
     strategy: Annotated[list[str], typer.Option("--strategy", help="ACTOR=NAME, repeatable")] = [],  # noqa: B006
     seed: Annotated[int, typer.Option("--seed", min=0, help="the run's seed")] = 0,
-    turns: Annotated[int | None, typer.Option("--turns", min=1, help="number of turns (weeks)")] = None,
+    turns: Annotated[int | None, typer.Option("--turns", min=1, max=10_000, help="number of turns (weeks), 1 to 10,000")] = None,
     set_: Annotated[list[str], typer.Option("--set", help="PARAM=VALUE or ACTOR.field=VALUE, repeatable")] = [],  # noqa: B006
     engine: Annotated[str, typer.Option("--engine", help="mesa or ensemble (same result)")] = "mesa",
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object instead of the story")] = False,
+    progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help="progress bar on stderr (default: only on a terminal)")] = None,
 ) -> None:
     """One seeded run: the event log and the outcome."""
     from model import scenario as scenario_module
+    from runs import progress as progress_module
     from runs.single import run_one
 
     spec = scenario_module.load(scenario)
     result = run_one(spec, us_strategy=us_strategy, strategies=parse_pairs(strategy, "--strategy"), seed=seed,
-                     turns=turns, params=parse_params(set_), engine=engine)
+                     turns=turns, params=parse_params(set_), engine=engine, progress=progress_module.wanted(progress))
     if as_json:
-        typer.echo(json.dumps(result["summary"]))
+        typer.echo(dumps_json(result["summary"]))
         return
     for line in result["log"]:
         typer.echo(line)
