@@ -21,6 +21,7 @@ from model.errors import CeasefireError
 from runs import batch, experiment
 from runs.cli import app
 from tests.conftest import assert_frames_equal
+from tests.lifeline import bound
 
 
 EXPERIMENT = """
@@ -88,15 +89,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _start(args: list[str], err: Path, pause_after: int | None = None) -> subprocess.Popen:
-    """The `ceasefire` command in a new process and a new session (its own process group, as a shell job has).
-    With `pause_after`, the batch waits to be stopped once it has saved that many chunks, so a test can interrupt
-    it part-way without racing it."""
+    """The `ceasefire` command in a new process and a new session (its own process group, as a shell job has),
+    bound to die with the test run. With `pause_after`, the batch waits to be stopped once it has saved that many
+    chunks, so a test can interrupt it part-way without racing it."""
     env = {k: v for k, v in os.environ.items() if k != batch.TEST_PAUSE_ENV}
     if pause_after is not None:
         env[batch.TEST_PAUSE_ENV] = str(pause_after)
     with open(err, "wb") as fh:
-        return subprocess.Popen([sys.executable, "-m", "runs", *args], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=fh, start_new_session=True)
+        return subprocess.Popen(bound([sys.executable, "-m", "runs", *args]), cwd=ROOT, env=env,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=fh, start_new_session=True)
 
 
 def _chunks_done(out: Path) -> int:
