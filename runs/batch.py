@@ -418,8 +418,9 @@ class Interrupted(Exception):
         return 128 + int(self.signum)
 
 
-class WorkerDied(CeasefireError):
-    """A worker process ended abruptly (not by a stop signal): killed by the system (out of memory?) or crashed."""
+class WorkerDied(RuntimeError):
+    """A worker process ended abruptly (not by a stop signal): killed by the system (out of memory?) or crashed.
+    Not bad input: the command reports it in one line with exit status 1; saved chunks stay."""
 
 
 POLL_SECONDS = 0.25
@@ -657,6 +658,7 @@ def run_batch(
     output: Output | None = None
     before = done = saved = 0
     failure: BaseException | None = None
+    dead: list[int] = []
     with StopSignals() as stop, contextlib.ExitStack() as stack:
         # A signal stops the batch at once while it prepares, waits or computes, never while it saves a chunk
         # (every file is written atomically, so stopping anywhere else loses at most the chunks in flight).
@@ -689,6 +691,7 @@ def run_batch(
             stop.disarm()
             if stop.received is None and backend.stop_signal() is None:
                 failure = exc
+                dead = [p.exitcode for p in backend.procs if p.exitcode]  # before the others are stopped
             else:
                 stop.received = stop.received or backend.stop_signal()
         finally:
@@ -698,10 +701,12 @@ def run_batch(
             from concurrent.futures.process import BrokenProcessPool
 
             if isinstance(failure, BrokenProcessPool):
-                codes = ", ".join(str(p.exitcode) for p in backend.procs if p.exitcode)
-                raise WorkerDied(f"a worker process ended abruptly (exit status {codes or 'unknown'}: out of "
-                                 f"memory?); {done:,} of {total:,} runs saved in {output.path}; run the same command "
-                                 "again to continue") from None
+                # (if they were not known yet: now, leaving out the others' SIGTERM from the pool)
+                dead = dead or [p.exitcode for p in backend.procs if p.exitcode and p.exitcode != -signal.SIGTERM]
+                codes = ", ".join(str(c) for c in dead) or "unknown"
+                raise WorkerDied(f"a worker process ended abruptly (exit status {codes}; killed for lack of memory?); "
+                                 f"{done:,} of {total:,} runs saved in {output.path}; run the same command again to "
+                                 "continue") from None
             raise failure
         if stop.received is not None and (output is None or done < total):
             raise Interrupted(done, total, stop.received)

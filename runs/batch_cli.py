@@ -26,7 +26,7 @@ def batch(
     """Run an experiment (levers x samples x replicates) into a Parquet dataset; rerun the same command to resume."""
     from model.errors import CeasefireError
     from runs import experiment as experiment_module
-    from runs.batch import Interrupted, run_batch
+    from runs.batch import Interrupted, WorkerDied, run_batch
     from runs.processes import StopSignals, Stopped, signal_name
     from runs.progress import wanted
 
@@ -46,6 +46,9 @@ def batch(
         except Stopped as exc:
             typer.echo(f"interrupted by {signal_name(exc.signum)} before the batch started: nothing saved", err=True)
             raise typer.Exit(128 + exc.signum) from None
+        except WorkerDied as exc:  # not bad input (exit 2) but a failure: one line all the same
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
         except Interrupted as exc:  # one line: what was saved, and how to go on
             more = "; run the same command again to continue" if exc.done < exc.total else ": the batch is complete"
             typer.echo(f"{exc} in {target}{more}", err=True)

@@ -119,12 +119,13 @@ class WorkerPool(ProcessPoolExecutor):
 
 
 def worker_stop_signal(procs: list[multiprocessing.Process]) -> int | None:
-    """The stop signal that ended a worker, if one did (a broken pool after SIGTERM or SIGHUP to the group)."""
-    for proc in procs:
-        code = proc.exitcode
-        if code is not None and code < 0 and -code in STOP_SIGNALS:
-            return -code
-    return None
+    """The stop signal that ended the workers, if one did: a broken pool after SIGTERM or SIGHUP to the whole
+    group. None if any worker ended otherwise (killed with -9 for lack of memory, or crashed: the pool then
+    terminates the others with SIGTERM, which must not pass for a stop)."""
+    codes = [proc.exitcode for proc in procs if proc.exitcode]
+    if any(not (code < 0 and -code in STOP_SIGNALS) for code in codes):
+        return None
+    return -codes[0] if codes else None
 
 
 class StopSignals:
