@@ -4,15 +4,19 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 PYTHON312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12 /usr/bin/python3.12 /usr/local/bin/python3.12) python3.12)
 UV := .tools/bin/uv
+UV_VERSION := 0.13.9
+# The bootstrap installs this uv and no other, so every machine resolves and installs the same way.
+UV_STAMP := .tools/.uv-$(UV_VERSION)
 RUN := $(UV) run --frozen
 
-.PHONY: run test bench clean
+.PHONY: run test bench screenshots clean
 
-$(UV):
+$(UV_STAMP):
 	python3 -m venv .tools
-	.tools/bin/pip install --quiet --disable-pip-version-check uv
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	touch $@
 
-.venv/.synced: $(UV) pyproject.toml uv.lock
+.venv/.synced: $(UV_STAMP) pyproject.toml uv.lock
 	$(UV) sync --frozen --python $(PYTHON312)
 	touch $@
 
@@ -22,6 +26,9 @@ run: .venv/.synced  ## the main job: one story on syria-2016, then every US stra
 
 test: .venv/.synced  ## the whole test suite
 	$(RUN) pytest
+
+screenshots: .venv/.synced  ## regenerate docs/screenshots/ from the page (the tests write theirs to a temporary folder)
+	BROWSER_SCREENSHOT_DIR=docs/screenshots $(RUN) pytest tests/browser/test_app.py
 
 bench: .venv/.synced  ## engine speed and memory (not part of the tests)
 	$(RUN) python bench/engines.py

@@ -19,12 +19,21 @@ from model.errors import CeasefireError
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
 
-Unit = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
+MAX_MAGNITUDE = 1e6
+"""Upper bound of every unbounded number in a scenario (force, capability, costs): ample for any unit a scenario
+chooses (the built-in ones stay below 100), and far enough from float overflow that no mechanism turns a valid
+scenario into inf or NaN (force enters the contest success function as force^gamma)."""
+
+Unit = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+"""A finite number in [0, 1]: a share, a probability, a position on an issue."""
+NonNegative = Annotated[float, Field(ge=0.0, le=MAX_MAGNITUDE, allow_inf_nan=False)]
+"""A finite number in [0, MAX_MAGNITUDE]: force, capability, a cost."""
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: a value must have its type in the file (TOML has booleans, integers, floats and strings): "yes" is
+    # not a boolean and "100" not a number; an integer is still accepted where a float is expected.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Issue(_Strict):
@@ -139,6 +148,13 @@ class Scenario(_Strict):
     def _unique_issues(cls, issues: list[Issue]) -> list[Issue]:
         _require_unique([i.id for i in issues], "issue")
         return issues
+
+    @field_validator("actors")
+    @classmethod
+    def _at_least_two_actors(cls, actors: list[Actor]) -> list[Actor]:
+        if len(actors) < 2:
+            raise ValueError(f"a scenario needs at least two actors, one of them a veto player (got {len(actors)})")
+        return actors
 
     @model_validator(mode="after")
     def _references_exist(self) -> Scenario:
@@ -281,7 +297,7 @@ def load(name_or_path: str | Path) -> Scenario:
     """Load and validate a scenario by built-in name or path."""
     path = resolve_path(name_or_path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a UTF-8 byte-order mark is allowed (and dropped)
     except tomllib.TOMLDecodeError as exc:
         raise CeasefireError(f"{path}: not valid TOML: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -6,11 +6,14 @@ Solara's JavaScript, CSS and fonts come from the installed `solara-assets` packa
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -65,6 +68,51 @@ def server_command(host: str, port: int) -> list[str]:
             "--production", "--no-open"]
 
 
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Linux: the kernel ends the page server if this command dies without a chance to stop it (kill -9)."""
+    import ctypes
+
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+
+
+def serve(cmd: list[str], env: dict[str, str], grace: float = 10.0) -> int:
+    """Run the page server until it ends or this command is stopped; its exit status, or 128 + the signal.
+
+    Ctrl-C, SIGTERM (a service manager, `kill`) and SIGHUP are passed on to the server, which is given `grace`
+    seconds to end before it is killed: the server never outlives the command, which also holds when the command
+    is killed with -9 (on Linux, through PR_SET_PDEATHSIG)."""
+    received: list[int] = []
+
+    proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env,
+                            preexec_fn=_die_with_parent if sys.platform == "linux" else None)  # noqa: PLW1509
+
+    def forward(signum: int, frame: object) -> None:
+        received.append(signum)
+        with contextlib.suppress(ProcessLookupError):
+            proc.send_signal(signal.SIGINT if signum == signal.SIGINT else signal.SIGTERM)
+
+    stops = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    old = {sig: signal.signal(sig, forward) for sig in stops}
+    try:
+        deadline = None
+        while True:
+            try:
+                code = proc.wait(timeout=0.2)
+                break
+            except subprocess.TimeoutExpired:
+                if received and deadline is None:
+                    deadline = time.monotonic() + grace
+                if deadline is not None and time.monotonic() > deadline:
+                    proc.kill()
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return 128 + received[0] if received else code
+
+
 @app.command("app")
 @user_errors
 def serve_app(
@@ -75,9 +123,6 @@ def serve_app(
     cmd = server_command(host, port)
     env = offline_env()
     typer.echo(f"serving the ceasefire page at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    try:
-        code = subprocess.call(cmd, cwd=PROJECT_ROOT, env=env)
-    except KeyboardInterrupt:
-        code = 0
+    code = serve(cmd, env)
     if code:
         raise typer.Exit(code)

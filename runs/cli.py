@@ -4,16 +4,63 @@ added by their own modules). User errors print one line and exit with status 2; 
 from __future__ import annotations
 
 import json
+import math
+import os
 import sys
+from pathlib import Path
 from collections.abc import Callable
 from functools import wraps
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from model.errors import CeasefireError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+# Typer raises click's exceptions, from its own vendored copy of click in recent versions: find them through Typer.
+_ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+_UsageError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+_NoArgsIsHelp = getattr(sys.modules[_UsageError.__module__], "NoArgsIsHelpError", ())
+
+
+def one_line(text: str) -> str:
+    """A message on one line (a user error is one line on stderr, whatever the library wrote)."""
+    return " ".join(str(text).split())
+
+
+class OneLineErrors(TyperGroup):
+    """The `ceasefire` command group: usage errors (an unknown option, a value of the wrong type, a missing
+    argument) are one line on stderr and exit status 2, as `CeasefireError` is, instead of Rich's boxed panel."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        from runs.processes import Stopped, signal_name, terminate_stops
+
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            with terminate_stops():  # SIGTERM or SIGHUP: one line and 128 + its number, like Ctrl-C's 130
+                code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except Stopped as exc:
+            typer.echo(f"interrupted by {signal_name(exc.signum)}", err=True)
+            sys.exit(128 + exc.signum)
+        except _NoArgsIsHelp as exc:  # `ceasefire` alone: the help, as before
+            typer.echo(exc.ctx.get_help() if exc.ctx is not None else exc.format_message())
+            sys.exit(exc.exit_code)
+        except _UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else "ceasefire"
+            typer.echo(f"error: {one_line(exc.format_message())} (see {where} --help)", err=True)
+            sys.exit(2)
+        except _ClickException as exc:
+            typer.echo(f"error: {one_line(exc.format_message())}", err=True)
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            typer.echo("aborted", err=True)
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+app = typer.Typer(cls=OneLineErrors, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Agent-based simulation of coercive diplomacy: does a ceasefire emerge, on whose terms, and does it hold?")
 
 
@@ -25,7 +72,7 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except CeasefireError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            typer.echo(f"error: {one_line(str(exc))}", err=True)
             raise typer.Exit(2) from None
 
     return wrapper
@@ -43,15 +90,54 @@ def parse_pairs(pairs: list[str], option: str) -> dict[str, str]:
 
 
 def parse_params(pairs: list[str]) -> dict[str, float]:
-    """`--set` values: `NAME` or `params.NAME` for a parameter, `ACTOR.field` for an actor's number."""
+    """`--set` values: `NAME` or `params.NAME` for a parameter, `ACTOR.field` for an actor's number. Each must be a
+    finite number no larger than a scenario's numbers may be (the model checks each name's own range)."""
+    from model.scenario import MAX_MAGNITUDE
+
     out: dict[str, float] = {}
     for key, value in parse_pairs(pairs, "--set").items():
         try:
             number = float(value)
         except ValueError:
             raise CeasefireError(f"--set {key}={value}: not a number") from None
+        if not math.isfinite(number):
+            raise CeasefireError(f"--set {key}={value}: not a finite number")
+        if abs(number) > MAX_MAGNITUDE:
+            raise CeasefireError(f"--set {key}={value}: out of range; allowed at most {MAX_MAGNITUDE:g} in size")
         out[key if "." in key else f"params.{key}"] = number
     return out
+
+
+def check_out_dir(path: Path, option: str = "--out") -> Path:
+    """A folder the command may write into (existing, or creatable), checked before any computing: CeasefireError
+    for a file in its way or a place that cannot be written."""
+    if path.exists() and not path.is_dir():
+        raise CeasefireError(f"{option} {path}: exists and is not a folder")
+    existing = path
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise CeasefireError(f"{option} {path}: {existing} is not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise CeasefireError(f"{option} {path}: cannot write in {existing}")
+    return path
+
+
+def dumps_json(data: Any) -> str:
+    """JSON with NaN and infinities as null (bare NaN is not JSON)."""
+
+    def clean(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: clean(x) for k, x in v.items()}
+        if isinstance(v, list | tuple):
+            return [clean(x) for x in v]
+        if isinstance(v, float) and not math.isfinite(v):
+            return None
+        if hasattr(v, "item") and callable(v.item) and getattr(v, "ndim", None) == 0:  # a numpy scalar
+            return clean(v.item())
+        return v
+
+    return json.dumps(clean(data), allow_nan=False)
 
 
 @app.command()
@@ -61,20 +147,22 @@ def run(
     us_strategy: Annotated[str | None, typer.Option("--us-strategy", help="the US strategy (see `ceasefire strategies`)")] = None,
     strategy: Annotated[list[str], typer.Option("--strategy", help="ACTOR=NAME, repeatable")] = [],  # noqa: B006
     seed: Annotated[int, typer.Option("--seed", min=0, help="the run's seed")] = 0,
-    turns: Annotated[int | None, typer.Option("--turns", min=1, help="number of turns (weeks)")] = None,
+    turns: Annotated[int | None, typer.Option("--turns", min=1, max=10_000, help="number of turns (weeks), 1 to 10,000")] = None,
     set_: Annotated[list[str], typer.Option("--set", help="PARAM=VALUE or ACTOR.field=VALUE, repeatable")] = [],  # noqa: B006
     engine: Annotated[str, typer.Option("--engine", help="mesa or ensemble (same result)")] = "mesa",
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object instead of the story")] = False,
+    progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help="progress bar on stderr (default: only on a terminal)")] = None,
 ) -> None:
     """One seeded run: the event log and the outcome."""
     from model import scenario as scenario_module
+    from runs import progress as progress_module
     from runs.single import run_one
 
     spec = scenario_module.load(scenario)
     result = run_one(spec, us_strategy=us_strategy, strategies=parse_pairs(strategy, "--strategy"), seed=seed,
-                     turns=turns, params=parse_params(set_), engine=engine)
+                     turns=turns, params=parse_params(set_), engine=engine, progress=progress_module.wanted(progress))
     if as_json:
-        typer.echo(json.dumps(result["summary"]))
+        typer.echo(dumps_json(result["summary"]))
         return
     for line in result["log"]:
         typer.echo(line)

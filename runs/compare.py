@@ -184,13 +184,13 @@ def run_strategies(scenario: Any, us_strategies: Iterable[str], runs: int, seed:
     (the result is the same). `strategies` sets other actors' strategies (ACTOR -> name) for every run;
     `progress` is called with the number of runs just finished."""
     import math
-    from concurrent.futures import ProcessPoolExecutor
 
     from model.ensemble import DEFAULT_CHUNK, run_replicates
+    from runs.processes import WorkerPool
 
     # Enough chunks per strategy to keep every worker busy, never more than the engine's default size.
     chunk = min(DEFAULT_CHUNK, max(500, math.ceil(runs / (2 * workers)))) if workers > 1 else DEFAULT_CHUNK
-    executor = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    executor = WorkerPool(workers) if workers > 1 else None  # spawned workers: see runs/processes.py
     try:
         frames = []
         for us in us_strategies:
@@ -199,6 +199,11 @@ def run_strategies(scenario: Any, us_strategies: Iterable[str], runs: int, seed:
                 frames.append(run_replicates(scenario, runs=runs, seed=seed, us_strategy=us,
                                              strategies=others or None, params=params,
                                              progress=progress, chunk_size=chunk, executor=executor))
+    except BaseException:  # stopped (Ctrl-C, SIGTERM) or failed: end the workers now, not after their chunks
+        if executor is not None:
+            executor.stop()
+            executor = None
+        raise
     finally:
         if executor is not None:
             executor.shutdown(cancel_futures=True)

@@ -92,7 +92,8 @@ def run_prim(x: pd.DataFrame, wins: np.ndarray, min_coverage: float, max_boxes: 
 
 def discover(spec: Scenario, strategy: str, versus: str, samples: int = 400, replicates: int = 20, seed: int = 0,
              metric: str = "us_utility", min_coverage: float = 0.5, max_boxes: int = 2,
-             uncertainties: list[Uncertainty] | None = None, focus: list[str] | None = None) -> dict[str, Any]:
+             uncertainties: list[Uncertainty] | None = None, focus: list[str] | None = None,
+             progress: bool = False) -> dict[str, Any]:
     """Sample, run A and B on common random numbers, mark where A beats B, and find PRIM boxes.
 
     Args:
@@ -120,8 +121,11 @@ def discover(spec: Scenario, strategy: str, versus: str, samples: int = 400, rep
     prob = problem(uncertainties)
     names = prob["names"]
     x = latin.sample(prob, samples, seed=seed)
-    out_a = per_sample(run_samples(spec, strategy, names, x, replicates, seed))
-    out_b = per_sample(run_samples(spec, versus, names, x, replicates, seed))
+    from runs.progress import bar
+
+    with bar("discover", 2 * samples * replicates, progress) as advance:
+        out_a = per_sample(run_samples(spec, strategy, names, x, replicates, seed, progress=advance))
+        out_b = per_sample(run_samples(spec, versus, names, x, replicates, seed, progress=advance))
     column, sign = METRICS[metric]
     diff = sign * (out_a[column].to_numpy() - out_b[column].to_numpy())
     wins = diff > 0

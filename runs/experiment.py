@@ -47,30 +47,38 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from model import scenario as scenario_module
 from model.errors import CeasefireError
-from model.scenario import Scenario
+from model.scenario import MAX_MAGNITUDE, Scenario
 
 METHODS = ("grid", "lhs", "sobol", "monte_carlo")
+MAX_RUNS = 100_000_000
+"""Runs per experiment at most: about nine hours on one core at 52 turns (a cluster does it faster). The plan is
+lazy and memory does not grow with it, but anything larger is a typo more often than a plan."""
+MAX_SAMPLES = 1_000_000
+"""Sample points at most (the sample table is kept in memory): also the limit of a grid's size, levels^d."""
+
+Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: "100" is not a number nor "yes" a boolean (TOML has types); an integer is accepted for a float.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class ExperimentSection(_Strict):
     name: str = Field(min_length=1)
     scenario: str = Field(min_length=1)
     turns: Annotated[int, Field(ge=1, le=10_000)] | None = None
-    replicates: Annotated[int, Field(ge=1)] = 1
-    seed: Annotated[int, Field(ge=0)] = 0
+    replicates: Annotated[int, Field(ge=1, le=MAX_RUNS)] = 1
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
     description: str = ""
 
 
 class Uncertainty(_Strict):
     """Exactly one of `uniform = [lo, hi]`, `normal = [mean, sd]`, `choice = [v, ...]`."""
 
-    uniform: tuple[float, float] | None = None
-    normal: tuple[float, float] | None = None
-    choice: list[float] | None = None
+    uniform: Annotated[list[Finite], Field(min_length=2, max_length=2)] | None = None
+    normal: Annotated[list[Finite], Field(min_length=2, max_length=2)] | None = None
+    choice: Annotated[list[Finite], Field(max_length=MAX_SAMPLES)] | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Uncertainty:
@@ -96,7 +104,7 @@ class Uncertainty(_Strict):
 
 class Sampling(_Strict):
     method: Literal["grid", "lhs", "sobol", "monte_carlo"] = "lhs"
-    samples: Annotated[int, Field(ge=1, le=1_000_000)] = 1
+    samples: Annotated[int, Field(ge=1, le=MAX_SAMPLES)] = 1
 
 
 class ExperimentFile(_Strict):
@@ -178,12 +186,12 @@ def _domain(name: str) -> tuple[float, float | None, bool]:
 
     head, _, tail = name.partition(".")
     if head == "params":
-        return 0.0, 1.0 if tail in UNIT_PARAMS else None, tail in INTEGER_MECHANISM_NAMES
+        return 0.0, 1.0 if tail in UNIT_PARAMS else MAX_MAGNITUDE, tail in INTEGER_MECHANISM_NAMES
     if tail == "status_quo" or tail in UNIT_ACTOR_FIELDS:
         return 0.0, 1.0, False
     if tail == "optimism":
         return -2.0, 2.0, False
-    return 0.0, None, False
+    return 0.0, MAX_MAGNITUDE, False
 
 
 def parse(data: dict[str, Any], label: str, base_dir: Path | None = None, text: str = "") -> Experiment:
@@ -212,7 +220,7 @@ def parse(data: dict[str, Any], label: str, base_dir: Path | None = None, text: 
 
     # Levers: `us_strategy` or an actor id, each a non-empty list of known strategy names.
     from agents import strategies
-    from model.assignment import assign
+    from model.assignment import assign, check_strategy_for
 
     lever_actors: list[tuple[str, str]] = []
     for key, values in spec.levers.items():
@@ -227,6 +235,7 @@ def parse(data: dict[str, Any], label: str, base_dir: Path | None = None, text: 
         for value in values:
             if value not in strategies.names():
                 raise CeasefireError(f"{label}: levers.{key}: unknown strategy {value!r}; allowed: {', '.join(strategies.names())}")
+            check_strategy_for(value, actor_id, f"{label}: levers.{key}")
         if any(a == actor_id for a, _ in lever_actors):
             raise CeasefireError(f"{label}: levers.{key}: USA given twice (as us_strategy and USA)")
         lever_actors.append((actor_id, key))
@@ -264,10 +273,35 @@ def parse(data: dict[str, Any], label: str, base_dir: Path | None = None, text: 
         raise CeasefireError(f"{label}: sampling.samples: {spec.sampling.samples} samples but no uncertainties; "
                              "use experiment.replicates for more runs")
     exp = Experiment(spec=spec, scenario=scen, path=label, text=text, combos=combos)
-    n = exp.n_samples
-    if n * exp.replicates * max(1, len(combos)) > 2**40:
-        raise CeasefireError(f"{label}: sampling.samples: the experiment is too large")
+    _check_size(exp, label)
     return exp
+
+
+def sample_count(exp: Experiment) -> int:
+    """The number of sample points, without drawing them (a grid's is the product of its axes' lengths)."""
+    unc, sampling = exp.spec.uncertainties, exp.spec.sampling
+    if not unc:
+        return 1
+    if sampling.method != "grid":
+        return sampling.samples
+    return math.prod(len(_grid_levels(u, k, sampling.samples)) for k, u in unc.items())
+
+
+def _check_size(exp: Experiment, label: str) -> None:
+    """Refuse, before anything is drawn or run, a grid over MAX_SAMPLES points or a plan over MAX_RUNS runs."""
+    sampling = exp.spec.sampling
+    n = sample_count(exp)
+    if n > MAX_SAMPLES:
+        raise CeasefireError(
+            f"{label}: sampling.samples: a grid of {sampling.samples:,} levels over {len(exp.spec.uncertainties)} "
+            f"uncertainties has {n:,} points, more than the limit of {MAX_SAMPLES:,}; use fewer levels, or lhs or sobol")
+    combos, replicates = max(1, len(exp.combos)), exp.replicates
+    total = combos * n * replicates
+    if total > MAX_RUNS:
+        field = "experiment.replicates" if replicates >= n else "sampling.samples"
+        raise CeasefireError(
+            f"{label}: {field}: {combos:,} lever combination(s) x {n:,} sample(s) x {replicates:,} replicate(s) = "
+            f"{total:,} runs, more than the limit of {MAX_RUNS:,} per experiment; use fewer")
 
 
 def load(path: str | Path) -> Experiment:
@@ -276,7 +310,7 @@ def load(path: str | Path) -> Experiment:
     if not path.is_file():
         raise CeasefireError(f"{path}: no such experiment file")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a UTF-8 byte-order mark is allowed (and dropped)
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CeasefireError(f"{path}: not valid TOML: {exc}") from None

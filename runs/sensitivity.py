@@ -100,7 +100,7 @@ def strategy_kwargs(spec: Scenario, strategy: str) -> dict[str, Any]:
 
 
 def run_samples(spec: Scenario, strategy: str, names: list[str], x: np.ndarray, replicates: int,
-                seed: int = 0) -> pd.DataFrame:
+                seed: int = 0, progress: Any = None) -> pd.DataFrame:
     """Run every sample point (rows of x) `replicates` times as one batch; one row per run with a `sample` column.
 
     Run i of the batch is replicate i of `seed`, so two strategies run on the same x and seed see common random
@@ -111,7 +111,8 @@ def run_samples(spec: Scenario, strategy: str, names: list[str], x: np.ndarray, 
         raise CeasefireError(f"--replicates {replicates}: must be at least 1")
     n = x.shape[0]
     per_run = {name: np.repeat(x[:, j], replicates) for j, name in enumerate(names)}
-    df = run_replicates(spec, runs=n * replicates, seed=seed, per_run=per_run, **strategy_kwargs(spec, strategy))
+    df = run_replicates(spec, runs=n * replicates, seed=seed, per_run=per_run, progress=progress,
+                        **strategy_kwargs(spec, strategy))
     df.insert(0, "sample", np.repeat(np.arange(n), replicates))
     return df
 
@@ -135,12 +136,13 @@ def check_override_names(spec: Scenario, uncertainties: list[Uncertainty]) -> No
 
 
 def sensitivity(spec: Scenario, strategy: str, method: str = "sobol", samples: int = 128, replicates: int = 20,
-                seed: int = 0, uncertainties: list[Uncertainty] | None = None) -> dict[str, Any]:
+                seed: int = 0, uncertainties: list[Uncertainty] | None = None, progress: bool = False) -> dict[str, Any]:
     """Sobol' (first-order S1 and total ST) or Morris (mu*, sigma) indices with 95% confidence intervals.
 
     Args:
         samples: Sobol' base sample N (a power of 2; N x (D + 2) points) or Morris trajectories (N x (D + 1)).
         replicates: seeded runs per sample point.
+        progress: a bar of the runs on stderr.
 
     Returns:
         {"indices": long DataFrame (output, parameter, index, value, conf), "samples": per-point outputs with the
@@ -167,7 +169,10 @@ def sensitivity(spec: Scenario, strategy: str, method: str = "sobol", samples: i
         x = sobol_sample.sample(prob, samples, calc_second_order=False, seed=seed)
     else:
         x = morris_sample.sample(prob, samples, num_levels=4, seed=seed)
-    outputs = per_sample(run_samples(spec, strategy, prob["names"], x, replicates, seed))
+    from runs.progress import bar
+
+    with bar("sensitivity", x.shape[0] * replicates, progress) as advance:
+        outputs = per_sample(run_samples(spec, strategy, prob["names"], x, replicates, seed, progress=advance))
     rows = []
     for out in OUTPUTS:
         y = outputs[out].to_numpy()
@@ -194,6 +199,25 @@ def ranked(indices: pd.DataFrame, method: str) -> pd.DataFrame:
     wide.columns = [f"{idx}" if v == "value" else f"{idx}_conf" for v, idx in wide.columns]
     wide = wide.reset_index()
     return wide.sort_values(["output", main], ascending=[True, False]).reset_index(drop=True)
+
+
+def wide_intervals(result: dict[str, Any]) -> pd.DataFrame:
+    """The indices whose 95% confidence half-width is larger than the estimate itself: with so few samples their
+    value (even its sign) is noise, and ranking by it means nothing."""
+    ind = result["indices"]
+    return ind[ind["conf"].notna() & (ind["conf"] > ind["value"].abs())]
+
+
+def interval_warning(result: dict[str, Any]) -> str | None:
+    """One line warning of `wide_intervals` (None when every interval is narrower than its estimate)."""
+    wide = wide_intervals(result)
+    if wide.empty:
+        return None
+    total = int(result["indices"]["conf"].notna().sum())
+    worst = wide.loc[(wide["conf"] - wide["value"].abs()).idxmax()]
+    return (f"warning: {len(wide)} of {total} indices have a 95% interval wider than the estimate (e.g. "
+            f"{worst['index']} of {worst['parameter']} on {worst['output']} = {worst['value']:.3f} +- "
+            f"{worst['conf']:.3f}): they cannot be told from zero; rerun with more --samples or --replicates")
 
 
 def format_indices(result: dict[str, Any]) -> str:

@@ -26,13 +26,19 @@ def run_one(
     turns: int | None = None,
     params: Mapping[str, Any] | None = None,
     engine: str = "mesa",
+    progress: bool = False,
 ) -> dict[str, Any]:
-    """Run once; returns {"summary": dict, "log": [lines], "headline": str}. Both engines give the same result."""
+    """Run once; returns {"summary": dict, "log": [lines], "headline": str}. Both engines give the same result.
+    `progress` draws a bar of the turns on stderr (Mesa engine: a long run takes a while)."""
     if engine not in ENGINES:
         raise CeasefireError(f"--engine {engine!r}: allowed: {', '.join(ENGINES)}")
     if engine == "mesa":
+        from runs.progress import polled
+
         model = CeasefireModel(spec, us_strategy=us_strategy, strategies=strategies, turns=turns, params=params, rng=seed)
-        summary, log = model.run(), model.log
+        with polled("run", model.turns, progress, lambda: model.turn):
+            summary = model.run()
+        log = model.log
     else:
         chosen = assignment.assign(spec, us_strategy, strategies)
         overrides = dict(params or {}) | ({"params.turns": turns} if turns is not None else {})

@@ -184,12 +184,13 @@ def _passes(side: str, value: float, bound: float) -> bool:
     return value >= bound - 1e-12 if side == "min" else value <= bound + 1e-12
 
 
-def validate_case(spec: Scenario, runs: int, seed: int = 0) -> CaseResult:
-    """Run one case over `runs` seeded replicates with its historical strategies and check its criteria."""
+def validate_case(spec: Scenario, runs: int, seed: int = 0, progress: Any = None) -> CaseResult:
+    """Run one case over `runs` seeded replicates with its historical strategies and check its criteria
+    (`progress` is called with the number of runs just finished)."""
     from model.ensemble import run_replicates
 
     criteria = expected_criteria(spec)
-    df = run_replicates(spec, runs=runs, seed=seed)
+    df = run_replicates(spec, runs=runs, seed=seed, progress=progress)
     stats = statistics(df)
     strategies = {a: str(df[f"strategy_{a}"].iloc[0]) for a in spec.actor_ids if f"strategy_{a}" in df}
     result = CaseResult(case=spec.name, path=spec.label, description=str(spec.expected.get("description", "")),
@@ -212,16 +213,19 @@ def case_names() -> list[str]:
     return [name for name in scenario_module.builtin_names() if scenario_module.load(name).expected]
 
 
-def validate(cases: list[str] | None = None, runs: int = 200, seed: int = 0) -> list[CaseResult]:
+def validate(cases: list[str] | None = None, runs: int = 200, seed: int = 0, progress: bool = False) -> list[CaseResult]:
     """Validate the named cases (built-in names or paths; default: every built-in case). All files are loaded
-    and their criteria checked before anything runs, so bad input fails fast."""
+    and their criteria checked before anything runs, so bad input fails fast. `progress`: a bar on stderr."""
+    from runs.progress import bar
+
     if runs < 1:
         raise CeasefireError(f"--runs {runs}: must be at least 1")
     names = list(cases) if cases else case_names()
     specs = [scenario_module.load(c) for c in names]
     for spec in specs:
         expected_criteria(spec)
-    return [validate_case(spec, runs, seed) for spec in specs]
+    with bar("validate", runs * len(specs), progress) as advance:
+        return [validate_case(spec, runs, seed, progress=advance) for spec in specs]
 
 
 def table_rows(results: list[CaseResult]) -> list[tuple[str, str, str, str]]:

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 
-from runs.cli import app, user_errors
+from runs.cli import app, dumps_json, user_errors
 
 
 @app.command()
 @user_errors
 def validate(
-    runs: Annotated[int, typer.Option("--runs", help="seeded replicates per case")] = 200,
+    runs: Annotated[int, typer.Option("--runs", min=1, max=1_000_000, help="seeded replicates per case")] = 200,
     case: Annotated[list[str], typer.Option("--case", help="built-in case name or path to a case .toml, repeatable (default: every built-in case)")] = [],  # noqa: B006
     seed: Annotated[int, typer.Option("--seed", min=0, help="master seed")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of the table")] = False,
+    progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help="progress bar on stderr (default: only on a terminal)")] = None,
 ) -> None:
     """Run each validation case over N seeded replicates and check its [expected] criteria.
 
@@ -24,9 +24,11 @@ def validate(
     from runs.validate import format_table
     from runs.validate import validate as run_validation
 
-    results = run_validation(case or None, runs=runs, seed=seed)
+    from runs.progress import wanted
+
+    results = run_validation(case or None, runs=runs, seed=seed, progress=wanted(progress))
     if as_json:
-        typer.echo(json.dumps({"passed": all(r.passed for r in results), "cases": [r.to_dict() for r in results]}))
+        typer.echo(dumps_json({"passed": all(r.passed for r in results), "cases": [r.to_dict() for r in results]}))
     else:
         typer.echo(format_table(results))
     if not all(r.passed for r in results):

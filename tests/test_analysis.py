@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -107,3 +108,15 @@ def test_discover_bad_input(syria):
         sd.discover(syria, "or_else", "concede", samples=20, metric="happiness")
     with pytest.raises(CeasefireError):
         sd.discover(syria, "or_else", "concede", samples=20, replicates=2, focus=["USA.nonsense"])
+
+
+def test_a_warning_when_intervals_exceed_the_estimates():
+    def result(conf):
+        indices = pd.DataFrame({"output": ["share_holding"] * 2, "parameter": ["RUS.resolve", "USA.credibility"],
+                                "index": ["S1", "S1"], "value": [-0.948, 0.5], "conf": [conf, 0.1]})
+        return {"indices": indices}
+
+    warning = sa.interval_warning(result(0.998))
+    assert warning.startswith("warning: 1 of 2 indices have a 95% interval wider than the estimate")
+    assert "S1 of RUS.resolve on share_holding = -0.948 +- 0.998" in warning and "\n" not in warning
+    assert sa.interval_warning(result(0.5)) is None

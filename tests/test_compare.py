@@ -164,3 +164,27 @@ samples = 4
     assert "cmp" in html and "RUS.resolve" in html  # experiment metadata and file content
     printed = CliRunner().invoke(app, ["compare", "--from", str(tmp_path / "b"), "--strategies", "concede,or_else"])
     assert printed.exit_code == 0 and "or_else" in printed.stdout and "linkage" not in printed.stdout
+
+
+def test_the_default_table_fits_80_columns_without_cutting_a_number(table):
+    import io
+
+    from rich.console import Console
+
+    from runs.compare_cli import _print_table
+
+    versus = compare.versus_matrix(pd.DataFrame({
+        "us_strategy": ["concede", "concede", "carrot_and_stick", "carrot_and_stick"],
+        "strategy_RUS": ["force_backed_diplomacy", "good_faith"] * 2, "outcome": ["holding", "no_deal"] * 2,
+        "us_utility": [0.4, 0.5, 0.6, 0.3]}))
+    for wide in (False, True):
+        buf = io.StringIO()
+        _print_table(table, versus, "concede", "title", wide=wide, console=Console(width=80 if not wide else 250, file=buf))
+        text = buf.getvalue()
+        assert "…" not in text
+        for _, row in table.iterrows():
+            lo, hi = row["p_holding_ci"]
+            assert f"{row['p_holding']:.3f}" in text and f"[{lo:.3f}, {hi:.3f}]" in text
+        assert ("casualties" in text) == wide  # every column only with --wide
+        if not wide:
+            assert max(len(line) for line in text.splitlines()) <= 80

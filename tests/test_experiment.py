@@ -96,6 +96,24 @@ BAD = {
     "zero samples": (GOOD.replace("samples = 5", "samples = 0"), "sampling.samples"),
     "turns varied": (GOOD.replace('"params.threat_period"', '"params.turns"'), "set experiment.turns"),
     "not toml": ("[experiment\nname=", "not valid TOML"),
+    # issue 14: strict types, finite values, sizes refused up front and blamed on the right field
+    "replicates as a string": (GOOD.replace("replicates = 4", 'replicates = "100"'),
+                               "experiment.replicates: Input should be a valid integer (got '100')"),
+    "replicates as a float": (GOOD.replace("replicates = 4", "replicates = 1e12"), "experiment.replicates: Input should be a valid integer"),
+    "replicates beyond the limit": (GOOD.replace("replicates = 4", "replicates = 1000000000000"),
+                                    "experiment.replicates: Input should be less than or equal to 100000000"),
+    "runs beyond the limit": (GOOD.replace("replicates = 4", "replicates = 30000000"),
+                              "experiment.replicates: 2 lever combination(s) x 5 sample(s) x 30,000,000 replicate(s) = "
+                              "300,000,000 runs, more than the limit of 100,000,000"),
+    "grid beyond the limit": (GOOD.replace('method = "lhs"', 'method = "grid"').replace("samples = 5", "samples = 1000")
+                              .replace('"params.threat_period" = { choice = [2, 4] }', '"USA.commitment" = { uniform = [0, 1] }'),
+                              "sampling.samples: a grid of 1,000 levels over 3 uncertainties has 1,000,000,000 points, "
+                              "more than the limit of 1,000,000"),
+    "infinite bound": (GOOD.replace("uniform = [0.6, 0.9]", "uniform = [0.6, inf]"),
+                       "uncertainties.RUS.resolve.uniform[1]: Input should be a finite number (got inf)"),
+    "seed as a string": (GOOD.replace("seed = 3", 'seed = "3"'), "experiment.seed: Input should be a valid integer"),
+    "a Russian strategy for the US": (GOOD.replace('"or_else"]', '"stall"]'),
+                                      "levers.us_strategy: 'stall' is a strategy for RUS only, not for USA"),
 }
 
 
@@ -136,3 +154,17 @@ def test_cli_bad_inputs_exit_2_one_line_and_touch_nothing(tmp_path):
             assert result.stdout == ""
     assert sorted(p.name for p in out.iterdir()) == ["keep.txt"] and keep.read_text() == "mine"
     assert not (tmp_path / "fresh").exists()
+
+
+def test_a_byte_order_mark_is_dropped(tmp_path):
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode("utf-8"))
+    assert experiment.load(path).fingerprint == experiment.load(write(tmp_path, GOOD)).fingerprint
+
+
+def test_a_huge_grid_is_refused_without_drawing_it(tmp_path, monkeypatch):
+    text = GOOD.replace('method = "lhs"', 'method = "grid"').replace("samples = 5", "samples = 1000").replace(
+        '"params.threat_period" = { choice = [2, 4] }', '"USA.commitment" = { uniform = [0, 1] }')
+    monkeypatch.setattr(experiment, "draw_samples", lambda exp: pytest.fail("the grid was drawn"))
+    with pytest.raises(CeasefireError, match="more than the limit of 1,000,000"):
+        experiment.load(write(tmp_path, text))

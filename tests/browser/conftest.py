@@ -14,7 +14,15 @@ page                   (function) A fresh context+page. Requests to anything but
                                   test FAIL (checked right after the test body, and again at
                                   teardown for anything that arrived later).
 page_monitor           (function) The recorder behind ``page`` (``.console``, ``.errors``, ...).
-screenshot_dir         (session)  $BROWSER_SCREENSHOT_DIR, default /tmp.
+screenshot_dir         (session)  $BROWSER_SCREENSHOT_DIR, default a temporary folder of the run.
+                                  A test module's `SHOTS` folder (if it has one) is pointed there for
+                                  each of its tests: tests never write into the repository; `make
+                                  screenshots` sets BROWSER_SCREENSHOT_DIR=docs/screenshots to
+                                  regenerate the documentation's images.
+
+Page servers run in sessions of their own (so that a whole server group can be stopped) and are
+bound to the test run (tests/lifeline.py, PR_SET_PDEATHSIG on Linux): killed from outside, even
+with -9, the run takes its servers with it.
 
 Nothing is allow-listed. Missing Playwright or Chromium skips every test in this folder, except
 when $CI is "true" or $CEASEFIRE_REQUIRE_BROWSER=1: then the tests fail, so CI cannot go green
@@ -30,7 +38,6 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -38,6 +45,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
+from tests.lifeline import bound
 
 HERE = Path(__file__).resolve().parent
 PROJECT_ROOT = HERE.parent.parent
@@ -146,7 +155,7 @@ class SolaraServer:
             "--production", "--no-open",
         ]  # fmt: skip
         self.proc = subprocess.Popen(
-            cmd,
+            bound(cmd),  # dies with the test run, however it ends
             cwd=PROJECT_ROOT,  # solara reads a .env from the cwd: keep it the project root
             env=env,
             stdout=self._log,
@@ -261,10 +270,18 @@ def solara_server(request, solara_server_factory):
 
 
 @pytest.fixture(scope="session")
-def screenshot_dir() -> Path:
-    d = Path(os.environ.get("BROWSER_SCREENSHOT_DIR", tempfile.gettempdir()))
+def screenshot_dir(tmp_path_factory) -> Path:
+    chosen = os.environ.get("BROWSER_SCREENSHOT_DIR")
+    d = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
     d.mkdir(parents=True, exist_ok=True)
     return d
+
+
+@pytest.fixture(autouse=True)
+def _screenshots_out_of_the_repository(request, monkeypatch):
+    """A module that saves screenshots into its `SHOTS` folder saves them into `screenshot_dir` instead."""
+    if HERE in Path(str(request.node.fspath)).resolve().parents and hasattr(request.module, "SHOTS"):
+        monkeypatch.setattr(request.module, "SHOTS", request.getfixturevalue("screenshot_dir"))
 
 
 @pytest.fixture(scope="session")
