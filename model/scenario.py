@@ -181,6 +181,8 @@ class Scenario(_Strict):
                 value = getattr(actor, ref)
                 if value is not None and (value not in actor_ids or value == actor.id):
                     raise ValueError(f"{where}.{ref}: {value!r} is not another actor ({_one_of(actor_ids)})")
+        if not any(a.veto for a in self.actors):
+            raise ValueError("actors: at least one actor must have veto = true")
         for n, actor in enumerate(self.actors):
             if actor.patron is not None and not self.actors[actor_ids.index(actor.patron)].veto:
                 raise ValueError(f"actors[{n}] ({actor.id}).patron: {actor.patron!r} has no veto; a patron signs for its "
