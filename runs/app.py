@@ -23,7 +23,7 @@ import solara.lab
 from model.errors import CeasefireError
 from runs import page_figures as figures
 from runs import page_html, views
-from runs.page_widgets import Chart, Loader, ScenarioFilePicker, StrategySelect
+from runs.page_widgets import Chart, ScenarioFilePicker, StrategySelect
 
 DEFAULT_REPLICATES = 1000
 DEFAULT_SPEED = 3  # turns per second while playing
@@ -83,14 +83,13 @@ def Controls(c: dict[str, Any], scenarios: list[str], spec, errors: dict[str, st
     us_options = views.us_strategy_options(spec)
     if us_options:
         StrategySelect.element(label="US strategy", value=c["us_strategy"].value, on_value=c["us_strategy"].set,
-                               items=views.strategy_items(us_options), class_="select-us-strategy")
+                               items=views.strategy_items(us_options))
     else:
         solara.Div("US strategy: this scenario has no US actor.", classes=["help"])
     rus_options = views.russia_strategy_options(spec)
     if rus_options:
         StrategySelect.element(label="Russia's strategy", value=c["russia_strategy"].value,
-                               on_value=c["russia_strategy"].set, items=views.strategy_items(rus_options),
-                               class_="select-russia-strategy")
+                               on_value=c["russia_strategy"].set, items=views.strategy_items(rus_options))
     solara.Div(style={"height": "10px"})
     if c["us_credibility"].value is not None:
         solara.SliderFloat(f"US credibility: {c['us_credibility'].value:.2f}", value=c["us_credibility"], min=0.0,
@@ -547,7 +546,6 @@ def Page():
     compare_task = solara.lab.use_task(compare_work, dependencies=None, prefer_threaded=True, raise_error=False)
 
     solara.Style(PAGE_CSS)
-    Loader()
     with v.Html(tag="div", class_="ceasefire-page"):
         with v.AppBar(app=True, clipped_left=True, dense=True, dark=True, color="#263238"):
             solara.Button(icon_name="mdi-menu", icon=True, on_click=lambda: set_drawer(not drawer), classes=["btn-drawer"])

@@ -1,125 +1,119 @@
 """The page's own widgets: interactive charts, a scenario-file picker, and a strategy menu that shows what each
-strategy does.
+strategy does. All three are Vue templates (`ipyvuetify.VuetifyTemplate`), as Solara's own components are.
 
-Charts: Plotly figures given as plain dicts, drawn in the browser, updated in place.
+Charts: Plotly figures given as plain dicts, drawn in the browser with `Plotly.react`, which updates a plot in place
+(zoom and legend choices survive an update through `layout.uirevision`). Each chart marks its element with
+`data-revision` once drawn, so tests and the step benchmark can wait for a week's charts to be on screen.
 
 Why not `solara.FigurePlotly`: it wraps plotly's `FigureWidget`, an anywidget whose JavaScript (a 5 MB bundle with
-plotly.js inside) is sent as a trait of *every* chart and evaluated once per chart: five charts took 10 s to load, and
-each update replaced every trace (0.5-0.8 s per step for five charts). Here the same plotly.js that the plotly wheel
-ships (`plotly/package_data/plotly.min.js`, so nothing comes from a CDN) reaches the browser once per session through
-one hidden `PlotlyLoader` widget; each chart is a small `PlotlyChart` widget holding only its figure, and a new figure
-is drawn with `Plotly.react`, which updates the plot in place (zoom and legend choices survive an update through
-`layout.uirevision`).
-
-Each chart marks its element with `data-revision` once drawn, so tests and the step benchmark can wait for a turn's
-charts to be on screen.
+plotly.js inside) is sent over the websocket as a trait of *every* chart and evaluated once per chart: five charts
+took 10 s to load, and each update replaced every trace (0.5-0.8 s per step for five charts). Any anywidget also has
+a two-second start-up limit that a busy machine overruns ("[anywidget] Failed to initialize model", an uncaught
+error). So plotly.js is served as a file: the plotly wheel's own `package_data/plotly.min.js` (the version its
+Python side was built for) is added to Solara's asset locations (`solara.server.settings.assets.extra_locations`)
+and loaded once per page with a <script> tag from this server (/static/assets/plotly.min.js): nothing from a CDN,
+compiled off the main thread, cached by the browser. Each chart then holds only its figure.
 """
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Any
 
-import anywidget
 import ipyvuetify as v
+import plotly
 import solara
 import traitlets
 
-_READY = """
-function plotlyReady() {
-  if (!window.__ceasefirePlotly) {
-    let resolve;
-    const promise = new Promise((r) => { resolve = r; });
-    promise.resolve = resolve;
-    window.__ceasefirePlotly = promise;
-    if (window.Plotly) resolve(window.Plotly);
-  }
-  return window.__ceasefirePlotly;
-}
-"""
+PLOTLY_DIR = Path(plotly.__file__).parent / "package_data"
+PLOTLY_FILE = "plotly.min.js"
 
-LOADER_ESM = _READY + """
-export default {
-  initialize({ model }) {
-    const ready = plotlyReady();
-    if (window.Plotly || window.__ceasefirePlotlyLoading) return;
-    window.__ceasefirePlotlyLoading = true;
-    // After initialize returns: evaluating 4.8 MB of JavaScript must not hold up the widget's start-up.
-    setTimeout(() => {
-      const script = document.createElement("script");
-      script.textContent = model.get("source");
-      document.head.appendChild(script);
-      ready.resolve(window.Plotly);
-    }, 0);
-  },
-  render({ el }) { el.style.display = "none"; },
-};
-"""
 
-CHART_ESM = _READY + """
-export default {
-  async render({ model, el }) {
-    el.classList.add("plotly-chart");
-    const Plotly = await plotlyReady();
-    const config = { displaylogo: false, responsive: false, scrollZoom: false,
-                     modeBarButtonsToRemove: ["select2d", "lasso2d", "toImage"] };
-    let alive = true;
-    const draw = () => {
-      const figure = model.get("figure") || {};
-      const revision = String(figure.revision ?? "");
-      Plotly.react(el, figure.data || [], figure.layout || {}, config).then(() => {
-        if (alive) el.dataset.revision = revision;
+def register_plotly_asset() -> None:
+    """Serve plotly's own plotly.min.js at /static/assets/ (Solara looks the asset locations up per request)."""
+    from solara.server import settings
+
+    location = str(PLOTLY_DIR)
+    if location not in settings.assets.extra_locations:
+        settings.assets.extra_locations.append(location)
+
+
+register_plotly_asset()
+
+CHART_TEMPLATE = """
+<template>
+  <div ref="plot" class="plotly-chart"></div>
+</template>
+<script>
+module.exports = {
+  mounted() {
+    this.alive = true;
+    this.plotly().then((Plotly) => {
+      this.Plotly = Plotly;
+      this.draw();
+      let pending = false;
+      this.observer = new ResizeObserver(() => {
+        if (pending) return;
+        pending = true;
+        requestAnimationFrame(() => {
+          pending = false;
+          if (this.alive && this.$refs.plot && this.$refs.plot.offsetParent) this.Plotly.Plots.resize(this.$refs.plot);
+        });
       });
-    };
-    draw();
-    model.on("change:figure", draw);
-    let pending = false;
-    const observer = new ResizeObserver(() => {
-      if (pending) return;
-      pending = true;
-      requestAnimationFrame(() => { pending = false; if (alive && el.offsetParent) Plotly.Plots.resize(el); });
+      this.observer.observe(this.$refs.plot);
     });
-    observer.observe(el);
-    return () => { alive = false; model.off("change:figure", draw); observer.disconnect(); Plotly.purge(el); };
+  },
+  beforeDestroy() {
+    this.alive = false;
+    if (this.observer) this.observer.disconnect();
+    if (this.Plotly && this.$refs.plot) this.Plotly.purge(this.$refs.plot);
+  },
+  watch: {
+    figure() { this.draw(); },
+  },
+  methods: {
+    plotly() {
+      if (!window.__ceasefirePlotly) {
+        window.__ceasefirePlotly = window.Plotly ? Promise.resolve(window.Plotly) : new Promise((resolve, reject) => {
+          const root = (window.solara && window.solara.rootPath) || "";
+          const script = document.createElement("script");
+          script.src = root + "/static/assets/plotly.min.js?v=" + encodeURIComponent(this.plotly_version);
+          script.async = true;
+          script.onload = () => resolve(window.Plotly);
+          script.onerror = () => reject(new Error("could not load plotly.js from " + script.src));
+          document.head.appendChild(script);
+        });
+      }
+      return window.__ceasefirePlotly;
+    },
+    draw() {
+      if (!this.Plotly || !this.alive) return;
+      const el = this.$refs.plot;
+      // A plain copy: Plotly annotates the traces it is given, and these are Vue's reactive objects.
+      const figure = JSON.parse(JSON.stringify(this.figure || {}));
+      const revision = String(figure.revision ?? "");
+      const config = { displaylogo: false, responsive: false, scrollZoom: false,
+                       modeBarButtonsToRemove: ["select2d", "lasso2d", "toImage"] };
+      this.Plotly.react(el, figure.data || [], figure.layout || {}, config).then(() => {
+        if (this.alive) el.dataset.revision = revision;
+      });
+    },
   },
 };
-"""
-
-CHART_CSS = """
+</script>
+<style id="ceasefire-plotly-chart">
 .plotly-chart { width: 100%; min-width: 0; }
 .plotly-chart .modebar { opacity: 0.55; }
+</style>
 """
 
 
-@functools.cache
-def plotly_source() -> str:
-    """plotly.js as shipped inside the plotly wheel (the version plotly's Python side was built for)."""
-    import plotly
-
-    return (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_text(encoding="utf-8")
-
-
-class PlotlyLoader(anywidget.AnyWidget):
-    """Hidden: brings plotly.js to the browser once per session."""
-
-    _esm = LOADER_ESM
-    source = traitlets.Unicode("").tag(sync=True)
-
-
-class PlotlyChart(anywidget.AnyWidget):
+class PlotlyChart(v.VuetifyTemplate):
     """One chart: a Plotly figure as a plain dict {"data": [...], "layout": {...}, "revision": ...}."""
 
-    _esm = CHART_ESM
-    _css = CHART_CSS
+    template = traitlets.Unicode(CHART_TEMPLATE).tag(sync=True)
     figure = traitlets.Dict({}).tag(sync=True)
-
-
-@solara.component
-def Loader():
-    """Place once per page (outside anything that is unmounted): every chart waits for it."""
-    source = solara.use_memo(plotly_source, [])
-    return PlotlyLoader.element(source=source)
+    plotly_version = traitlets.Unicode(plotly.__version__).tag(sync=True)
 
 
 @solara.component
@@ -133,61 +127,56 @@ def Chart(figure: dict[str, Any], classes: list[str] | None = None):
 
 # --------------------------------------------------------------------------- scenario file picker
 
-PICKER_ESM = """
-export default {
-  render({ model, el }) {
-    const zone = document.createElement("label");
-    zone.className = "scenario-drop";
-    const input = document.createElement("input");
-    input.type = "file";
-    input.accept = ".toml,text/plain,application/toml";
-    input.className = "scenario-file-input";
-    const text = document.createElement("span");
-    text.textContent = model.get("label");
-    zone.append(input, text);
-    let serial = 0;
-    const send = (file) => {
-      if (!file) return;
-      serial += 1;
-      const out = { name: file.name, size: file.size, text: null, serial: serial + ":" + Date.now() };
-      if (file.size > model.get("max_bytes")) {
-        model.set("file", out);
-        model.save_changes();
+PICKER_TEMPLATE = """
+<template>
+  <label :class="['scenario-drop', { over: over }]" @dragover.prevent="over = true" @dragleave="over = false"
+         @drop.prevent="drop">
+    <input ref="input" type="file" class="scenario-file-input" accept=".toml,text/plain,application/toml"
+           @change="choose">
+    <span>{{ label }}</span>
+  </label>
+</template>
+<script>
+module.exports = {
+  data() { return { over: false, serial: 0 }; },
+  methods: {
+    choose() {
+      const input = this.$refs.input;
+      if (input.files.length) this.send(input.files[0]);
+      input.value = "";
+    },
+    drop(event) {
+      this.over = false;
+      if (event.dataTransfer && event.dataTransfer.files.length) this.send(event.dataTransfer.files[0]);
+    },
+    send(file) {
+      this.serial += 1;
+      const out = { name: file.name, size: file.size, text: null, serial: this.serial + ":" + Date.now() };
+      if (file.size > this.max_bytes) {
+        this.file = out;
         return;
       }
-      file.text().then((content) => {
-        model.set("file", { ...out, text: content });
-        model.save_changes();
-      });
-    };
-    input.addEventListener("change", () => { send(input.files[0]); input.value = ""; });
-    zone.addEventListener("dragover", (e) => { e.preventDefault(); zone.classList.add("over"); });
-    zone.addEventListener("dragleave", () => zone.classList.remove("over"));
-    zone.addEventListener("drop", (e) => {
-      e.preventDefault();
-      zone.classList.remove("over");
-      if (e.dataTransfer && e.dataTransfer.files.length) send(e.dataTransfer.files[0]);
-    });
-    el.appendChild(zone);
+      file.text().then((content) => { this.file = Object.assign({}, out, { text: content }); });
+    },
   },
 };
-"""
-
-PICKER_CSS = """
+</script>
+<style id="ceasefire-scenario-drop">
 .scenario-drop { display: flex; align-items: center; justify-content: center; min-height: 84px; padding: 12px;
-  border: 2px dashed #90a4ae; border-radius: 8px; cursor: pointer; color: #37474f; text-align: center; }
+  border: 2px dashed #90a4ae; border-radius: 8px; cursor: pointer; color: #37474f; text-align: center;
+  position: relative; }
 .scenario-drop.over { background: #e3f2fd; border-color: #1565c0; }
 .scenario-drop input[type=file] { position: absolute; width: 1px; height: 1px; opacity: 0; }
+</style>
 """
 
 
-class ScenarioFilePicker(anywidget.AnyWidget):
-    """A drop zone that is also a button: click to choose a .toml file, or drop one on it (also works on phones,
-    where nothing can be dropped). The file's text arrives in `file` as {name, size, text, serial}; `text` is null
-    when the file is larger than `max_bytes`."""
+class ScenarioFilePicker(v.VuetifyTemplate):
+    """A drop zone that is also a button: click to choose a .toml file, or drop one on it (a phone can only
+    choose). The file's text arrives in `file` as {name, size, text, serial}; `text` is null when the file is larger
+    than `max_bytes`."""
 
-    _esm = PICKER_ESM
-    _css = PICKER_CSS
+    template = traitlets.Unicode(PICKER_TEMPLATE).tag(sync=True)
     label = traitlets.Unicode("Choose a scenario file (.toml), or drop one here").tag(sync=True)
     max_bytes = traitlets.Int(1_000_000).tag(sync=True)
     file = traitlets.Dict({}).tag(sync=True)
