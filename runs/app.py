@@ -173,8 +173,8 @@ def DemandsCard(run: views.Run, t: int):
             solara.ToggleButtonsSingle(value=issue, on_value=set_issue, values=issues, classes=["issue-toggle"],
                                        dense=True, style={"flex-wrap": "wrap"})
             Chart(fig, classes=["chart-demands"])
-            solara.Div("Veto players thick; the deal on offer dashed black; weeks under a ceasefire shaded green.",
-                       classes=["caption"])
+            solara.Div(f"{figures.issue_scale(run, issue)} Veto players thick; the deal on offer dashed black; weeks "
+                       "under a ceasefire shaded green.", classes=["caption", "issue-scale"])
 
 
 @solara.component
@@ -335,7 +335,7 @@ def CompareTab(settings: views.Settings | None, invalid: bool, task, result: sol
     with v.Html(tag="div", class_="step-row"):
         with v.Html(tag="div", style_="width: 240px"):
             solara.InputText("Replicates per strategy", value=runs_text, error=runs_error or False,
-                             classes=["input-replicates"])
+                             continuous_update=True, classes=["input-replicates"])
         solara.Button("Run comparison", color="primary", on_click=start, classes=["compare-run"],
                       disabled=task.pending or invalid or no_us or runs is None)
         if task.pending:

@@ -81,7 +81,8 @@ def _base_layout(height: int, **extra: Any) -> dict[str, Any]:
     layout = {
         "height": height, "autosize": True, "font": FONT, "margin": {"l": 64, "r": 12, "t": 12, "b": 48},
         "paper_bgcolor": "white", "plot_bgcolor": "#fcfcfc", "uirevision": "keep",
-        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.22, "yanchor": "top", "font": {"size": 12}},
+        # Above the plot: Plotly grows the top margin to fit it, so it never covers a curve or the week axis.
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom", "font": {"size": 12}},
         "hoverlabel": {"font": {"size": 12}, "namelength": -1},
     }
     layout.update(extra)
@@ -121,7 +122,7 @@ def network_figure(run: views.Run, t: int) -> dict[str, Any]:
     force = snap.actors.get("force", np.zeros(w.n_actors))
     engaged = snap.actors.get("engaged", np.ones(w.n_actors)) > 0.5
     top = max(float(np.max(run.actor_series("force")[: t + 1])) if t >= 0 else 0.0, 1e-9)
-    sizes = [round(22 + 38 * float(np.sqrt(max(f, 0.0) / top)), 1) for f in force]
+    sizes = [round(28 + 34 * float(np.sqrt(max(f, 0.0) / top)), 1) for f in force]
     margin = run.margin()[t]
     deal, batna = snap.actors.get("deal_value"), snap.actors.get("batna")
     roles = dict(views.parties(run))
@@ -212,17 +213,20 @@ def margins_figure(run: views.Run, t: int) -> dict[str, Any]:
         })
     shapes = _ceasefire_shapes(run, t) + [
         {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0, "y1": 0, "line": {"color": "#212121", "width": 1.5}}]
+    annotations = [{"xref": "paper", "yref": "y", "x": 1, "y": 0, "xanchor": "right", "yanchor": "bottom",
+                    "text": "above 0: prefers the deal", "showarrow": False, "font": {"size": 11, "color": "#424242"}}]
     threshold = views.defection_threshold(run.model)
     if threshold:
         shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": -threshold, "y1": -threshold,
                        "line": {"color": "#757575", "width": 1, "dash": "dot"}})
+        annotations.append({"xref": "paper", "yref": "y", "x": 1, "y": -threshold, "xanchor": "right",
+                            "yanchor": "top", "text": "below: breaks a truce", "showarrow": False,
+                            "font": {"size": 11, "color": "#616161"}})
     data.append(_ceasefire_legend())
     layout = _base_layout(
-        340, xaxis=_week_axis(run), shapes=shapes, hovermode="x unified",
+        400, xaxis=_week_axis(run), shapes=shapes, hovermode="x unified", annotations=annotations,
         yaxis={"title": {"text": "deal value − BATNA (utility)", "standoff": 4}, "zeroline": False,
                "gridcolor": "#e6e6e6", "tickformat": "+.2f"},
-        annotations=[{"xref": "paper", "yref": "y", "x": 1, "y": 0, "xanchor": "right", "yanchor": "bottom",
-                      "text": "above 0: prefers the deal", "showarrow": False, "font": {"size": 11, "color": "#424242"}}],
     )
     return {"data": data, "layout": layout, "revision": run.revision(t)}
 
@@ -251,15 +255,17 @@ def deal_batna_figure(run: views.Run, t: int) -> dict[str, Any]:
                                   "gridcolor": "#e6e6e6"}
         for series, name, dash in ((deal, "deal value", "solid"), (batna, "BATNA", "dash")):
             data.append({"type": "scatter", "mode": "lines", "x": weeks, "y": _round(series[: t + 1, i]),
-                         "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "name": name, "legendgroup": name,
-                         "showlegend": n == 0, "line": {"color": colours[i], "dash": dash, "width": 2},
+                         "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "name": name, "showlegend": False,
+                         "line": {"color": colours[i], "dash": dash, "width": 2},
                          "hovertemplate": f"{w.actor_ids[i]} {name} %{{y:.3f}}<extra></extra>"})
         annotations.append({"xref": "x" + suffix + " domain", "yref": "y" + suffix + " domain", "x": 0, "y": 1,
                             "xanchor": "left", "yanchor": "bottom", "showarrow": False,
                             "text": f"<b>{w.actor_names[i]}</b> ({views.ROLE_LABELS[role]})", "font": {"size": 12}})
         shapes += _ceasefire_shapes(run, t, xref=f"x{suffix}", yref=f"y{suffix} domain")
+    data += [{"type": "scatter", "x": [None], "y": [None], "mode": "lines", "name": name, "hoverinfo": "skip",
+              "line": {"color": "#424242", "dash": dash, "width": 2}}
+             for name, dash in (("deal value", "solid"), ("BATNA (best alternative)", "dash"))]
     layout = _base_layout(170 * rows + 80, annotations=annotations, shapes=shapes, hovermode="x unified",
-                          legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
                           margin={"l": 56, "r": 12, "t": 40, "b": 44}, **axes)
     return {"data": data, "layout": layout, "revision": run.revision(t)}
 
@@ -285,20 +291,20 @@ def demands_figure(run: views.Run, t: int, issue: str) -> dict[str, Any]:
                  "name": "deal on offer", "line": {"color": "#000000", "width": 2.5, "dash": "dash"},
                  "hovertemplate": "deal on offer: %{y:.2f}<extra></extra>"})
     data.append(_ceasefire_legend())
-    low = spec.low if spec is not None and spec.low else "0"
-    high = spec.high if spec is not None and spec.high else "1"
     layout = _base_layout(
-        330, xaxis=_week_axis(run), shapes=_ceasefire_shapes(run, t), hovermode="x unified",
+        360, xaxis=_week_axis(run), shapes=_ceasefire_shapes(run, t), hovermode="x unified",
         yaxis={"title": {"text": f"{issue} (0-1 scale)", "standoff": 4}, "range": [-0.04, 1.04], "gridcolor": "#e6e6e6",
                "tickvals": [0, 0.25, 0.5, 0.75, 1]},
-        annotations=[
-            {"xref": "paper", "yref": "paper", "x": 0, "y": 1.0, "xanchor": "left", "yanchor": "bottom",
-             "text": f"0 = {_short(low, 60)} · 1 = {_short(high, 60)}", "showarrow": False,
-             "font": {"size": 11, "color": "#424242"}},
-        ],
-        margin={"l": 64, "r": 12, "t": 30, "b": 48},
     )
     return {"data": data, "layout": layout, "revision": run.revision(t)}
+
+
+def issue_scale(run: views.Run, issue: str) -> str:
+    """What 0 and 1 mean on an issue, from the scenario."""
+    spec = next((i for i in run.model.spec.issues if i.id == issue), None)
+    low = spec.low if spec is not None and spec.low else "the low end"
+    high = spec.high if spec is not None and spec.high else "the high end"
+    return f"0 = {low}; 1 = {high}."
 
 
 def force_unit(run: views.Run) -> tuple[str | None, str]:
@@ -328,7 +334,7 @@ def forces_figure(run: views.Run, t: int) -> dict[str, Any]:
                      "line": {"color": colours[i], "width": 3 if w.veto[i] else 2, "dash": dashes[i]},
                      "hovertemplate": f"{w.actor_names[i]}: %{{y:.1f}}<extra></extra>"})
     data.append(_ceasefire_legend())
-    layout = _base_layout(300, xaxis=_week_axis(run), shapes=_ceasefire_shapes(run, t), hovermode="x unified",
+    layout = _base_layout(360, xaxis=_week_axis(run), shapes=_ceasefire_shapes(run, t), hovermode="x unified",
                           yaxis={"title": {"text": label, "standoff": 4}, "rangemode": "tozero", "gridcolor": "#e6e6e6"})
     return {"data": data, "layout": layout, "revision": run.revision(t)}
 
@@ -358,7 +364,6 @@ def outcome_figure(shares: pd.DataFrame, order: list[str], revision: str = "") -
         yaxis={"title": {"text": "US strategy (best first)"}, "categoryorder": "array", "categoryarray": order,
                "autorange": "reversed"},
         margin={"l": 130, "r": 12, "t": 8, "b": 48},
-        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
     )
     layout["height"] = max(layout["height"], 360)
     return {"data": data, "layout": layout, "revision": revision}

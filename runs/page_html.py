@@ -32,10 +32,11 @@ CSS = """
 .ceasefire-page .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 6px; }
 .ceasefire-page .margin-pos { color: #1b5e20; font-weight: 600; }
 .ceasefire-page .margin-neg { color: #b71c1c; font-weight: 600; }
-.ceasefire-page .bar { position: relative; height: 16px; background: #f5f5f5; min-width: 90px; }
+.ceasefire-page .bar-cell { display: flex; align-items: center; gap: 6px; }
+.ceasefire-page .bar { position: relative; height: 14px; background: #f0f0f0; width: 90px; flex: 0 0 90px; }
 .ceasefire-page .bar > span { position: absolute; top: 0; bottom: 0; }
-.ceasefire-page .bar > .ci { position: absolute; top: 7px; height: 2px; background: #212121; }
-.ceasefire-page .bar > em { position: relative; font-style: normal; font-size: 12px; padding-left: 4px; }
+.ceasefire-page .bar > .ci { top: 6px; bottom: auto; height: 2px; background: #212121; }
+.ceasefire-page .bar-value { font-size: 12px; font-variant-numeric: tabular-nums; min-width: 44px; }
 .ceasefire-page .table-scroll { overflow-x: auto; width: 100%; }
 .ceasefire-page .event-log { font-family: "Roboto Mono", Menlo, Consolas, monospace; font-size: 12px;
   max-height: 420px; overflow-y: auto; }
@@ -192,9 +193,11 @@ def end_of_run(run: views.Run) -> str:
 
 
 def _bar(share: float, lo: float, hi: float, colour: str) -> str:
-    return (f'<div class="bar" title="{share:.1%} [{lo:.1%}, {hi:.1%}]"><span style="left:0;width:{share * 100:.1f}%;'
-            f'background:{colour};opacity:0.35"></span><span class="ci" style="left:{lo * 100:.1f}%;'
-            f'width:{max(hi - lo, 0.002) * 100:.1f}%"></span><em>{share:.1%}</em></div>')
+    """A share as a bar with its 95% interval drawn across it, and the number beside it."""
+    return (f'<div class="bar-cell" title="{share:.1%} (95% interval {lo:.1%} to {hi:.1%})"><div class="bar">'
+            f'<span style="left:0;width:{share * 100:.1f}%;background:{colour};opacity:0.45"></span>'
+            f'<span class="ci" style="left:{lo * 100:.1f}%;width:{max(hi - lo, 0.004) * 100:.1f}%"></span></div>'
+            f'<span class="bar-value">{share:.1%}</span></div>')
 
 
 def ranked_table(table: pd.DataFrame) -> str:

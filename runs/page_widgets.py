@@ -57,7 +57,10 @@ module.exports = {
         pending = true;
         requestAnimationFrame(() => {
           pending = false;
-          if (this.alive && this.$refs.plot && this.$refs.plot.offsetParent) this.Plotly.Plots.resize(this.$refs.plot);
+          const el = this.$refs.plot;
+          if (!this.alive || !el || !el.offsetParent) return;
+          if (this.isNarrow() !== this.narrow) this.draw();  // a phone turned, or a window narrowed: new height
+          else this.Plotly.Plots.resize(el);
         });
       });
       this.observer.observe(this.$refs.plot);
@@ -86,12 +89,19 @@ module.exports = {
       }
       return window.__ceasefirePlotly;
     },
+    isNarrow() {
+      const width = this.$refs.plot ? this.$refs.plot.clientWidth : 0;
+      return width > 0 && width < 600;
+    },
     draw() {
       if (!this.Plotly || !this.alive) return;
       const el = this.$refs.plot;
       // A plain copy: Plotly annotates the traces it is given, and these are Vue's reactive objects.
       const figure = JSON.parse(JSON.stringify(this.figure || {}));
       const revision = String(figure.revision ?? "");
+      // On a phone the legend above the plot takes more rows: give the plot the height back.
+      this.narrow = this.isNarrow();
+      if (this.narrow && figure.layout && figure.layout.height) figure.layout.height = Math.round(figure.layout.height * 1.35);
       const config = { displaylogo: false, responsive: false, scrollZoom: false,
                        modeBarButtonsToRemove: ["select2d", "lasso2d", "toImage"] };
       this.Plotly.react(el, figure.data || [], figure.layout || {}, config).then(() => {

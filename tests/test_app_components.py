@@ -531,7 +531,7 @@ def test_compare_keeps_its_results_across_tabs():
     _, rc = _render()
     tabs = rc.find(v.Tabs).widget
     tabs.v_model = 1
-    _type(rc, "Replicates per strategy", "40")
+    rc.find(v.TextField, label="Replicates per strategy").widget.v_model = "40"  # applied as you type
     _click(rc, "Run comparison")
     wait_until(lambda: bool(_with_class(rc, "compare-done")), what="the comparison")
     table = _html(rc, "compare-table")
