@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +38,12 @@ def open_page(browser, url: str, width: int, height: int):
 
 
 def shoot(locator, name: str) -> None:
-    locator.screenshot(path=str(SHOTS / name))
+    """One view, without the app bar that stays on top of the page as it scrolls."""
+    style = locator.page.add_style_tag(content=".v-app-bar { visibility: hidden !important; }")
+    try:
+        locator.screenshot(path=str(SHOTS / name))
+    finally:
+        style.evaluate("el => el.remove()")
     print("wrote", SHOTS / name)
 
 
@@ -51,6 +57,12 @@ def run_shots(browser, url: str) -> None:
     print("wrote", SHOTS / "page-run.png")
     shoot(page.locator(".view-end"), "view-end-of-run.png")
     shoot(page.locator(".view-why"), "view-why.png")
+    page.locator(".why-mode button", has_text="values").click()
+    page.wait_for_selector(".view-why .plotly-chart .g-x2title")
+    charts_at(page, f":{turns}")
+    shoot(page.locator(".view-why"), "view-why-deal-and-batna.png")
+    page.locator(".why-mode button", has_text="margin").click()
+    charts_at(page, f":{turns}")
     shoot(page.locator(".view-network"), "view-network.png")
     shoot(page.locator(".view-demands"), "view-demands.png")
     shoot(page.locator(".view-forces"), "view-forces.png")
@@ -65,8 +77,7 @@ def run_shots(browser, url: str) -> None:
     shoot(page.locator(".ceasefire-banner"), "view-banner.png")
     page.locator(".view-truces").scroll_into_view_if_needed()
     shoot(page.locator(".history-row"), "view-history-slider.png")
-    top = page.locator(".v-window-item--active")
-    top.screenshot(path=str(SHOTS / "page-history-week-27.png"))
+    page.screenshot(path=str(SHOTS / "page-history-week-27.png"), full_page=True)
     print("wrote", SHOTS / "page-history-week-27.png")
     page.close()
 
@@ -75,7 +86,7 @@ def phone_shots(browser, url: str) -> None:
     page = open_page(browser, url, 390, 844)
     page.click(".btn-step")
     charts_at(page, ":1")
-    page.screenshot(path=str(SHOTS / "phone-run.png"))
+    page.screenshot(path=str(SHOTS / "phone-run.png"), full_page=True)
     print("wrote", SHOTS / "phone-run.png")
     page.click(".btn-drawer")
     page.wait_for_selector(".controls-drawer.v-navigation-drawer--open")
@@ -103,13 +114,11 @@ def compare_shots(browser, url: str) -> None:
 def scenario_shots(browser, url: str) -> None:
     page = open_page(browser, url, 1440, 900)
     page.get_by_role("tab", name="Scenario").click()
-    bad = SHOTS.parent / "_bad-scenario.toml"
-    bad.write_text('[scenario]\nname = "mine"\n\n[[issues]]\nid = "x"\nstatus_quo = 1.5\n', encoding="utf-8")
-    try:
+    with tempfile.TemporaryDirectory() as tmp:
+        bad = Path(tmp) / "my-scenario.toml"
+        bad.write_text('[scenario]\nname = "mine"\n\n[[issues]]\nid = "x"\nstatus_quo = 1.5\n', encoding="utf-8")
         page.set_input_files(".scenario-file-input", str(bad))
         page.wait_for_selector(".scenario-error")
-    finally:
-        bad.unlink()
     shoot(page.locator(".v-window-item--active"), "view-scenario-bad-file.png")
     page.close()
 
