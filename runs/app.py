@@ -99,12 +99,18 @@ def Controls(c: dict[str, Any], scenarios: list[str], spec, errors: dict[str, st
         solara.SliderFloat(f"US commitment: {c['us_commitment'].value:.2f}", value=c["us_commitment"], min=0.0,
                            max=1.0, step=0.05)
         Help("Probability the US carries out a threat when its deadline passes.")
+    elif us_options:
+        solara.Checkbox(label="Fix the US commitment", value=False, on_value=lambda on: c["us_commitment"].set(
+            1.0 if on else None))
+        Help("Unset, the US decides at each deadline whether striking beats backing down.")
     if c["russia_resolve"].value is not None:
         solara.SliderFloat(f"Russia's resolve: {c['russia_resolve'].value:.2f}", value=c["russia_resolve"], min=0.0,
                            max=1.0, step=0.05)
         Help("How much fighting Russia will bear before its resolve wears down.")
-    solara.SliderFloat(f"Perception noise: {c['noise'].value:.2f}", value=c["noise"], min=0.0, max=1.0, step=0.01)
-    Help("Spread of each party's estimate of who would win the war (0: everyone sees the true balance).")
+    if c["noise"].value is not None:
+        solara.SliderFloat(f"Perception noise: {c['noise'].value:.2f}", value=c["noise"], min=0.0, max=1.0,
+                           step=0.01)
+        Help("Spread of each party's estimate of who would win the war (0: everyone sees the true balance).")
     solara.SliderFloat(f"Incident rate (per week): {c['incident'].value:.2f}", value=c["incident"], min=0.0, max=1.0,
                        step=0.01)
     Help("Chance per week of an incident that shakes trust while a ceasefire holds.")
@@ -162,7 +168,7 @@ def NetworkCard(run: views.Run, t: int):
 
 @solara.component
 def DemandsCard(run: views.Run, t: int):
-    issues = list(run.model.world.issue_ids)
+    issues = list(run.structure.issue_ids)
     issue, set_issue = solara.use_state(issues[0])
     if issue not in issues:
         issue = issues[0]
@@ -498,7 +504,8 @@ def Page():
         settings = views.Settings(
             scenario=c["scenario"].value, us_strategy=c["us_strategy"].value, russia_strategy=c["russia_strategy"].value,
             us_credibility=c["us_credibility"].value, us_commitment=c["us_commitment"].value,
-            russia_resolve=c["russia_resolve"].value, perception_noise=float(c["noise"].value),
+            russia_resolve=c["russia_resolve"].value,
+            perception_noise=None if c["noise"].value is None else float(c["noise"].value),
             incident_rate=float(c["incident"].value), turns=turns, seed=seed, custom=custom.get(c["scenario"].value))
     pending = settings is not None and settings != run.settings
 

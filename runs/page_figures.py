@@ -36,13 +36,14 @@ EDGE_STYLE = {  # kind -> (colour, legend label)
     "sanction": ("#6d4c41", "sanctions"),
     "supply": ("#1e88e5", "arms supply"),
     "concession": ("#2e7d32", "concession"),
+    "violation": ("#000000", "breaks the truce"),
 }
 CEASEFIRE_FILL = "rgba(102, 187, 106, 0.18)"
 FONT = {"family": "Roboto, Helvetica, Arial, sans-serif", "size": 12, "color": "#212121"}
 WEEK_AXIS = "week (one turn = one week)"
 
 
-def actor_colours(world) -> list[str]:
+def actor_colours(world: views.Structure) -> list[str]:
     """One colour per actor: shades of its camp's hue (leader first), or its own colour outside the camps."""
     colours = [""] * world.n_actors
     for c in range(len(world.camp_ids)):
@@ -56,7 +57,7 @@ def actor_colours(world) -> list[str]:
     return colours
 
 
-def actor_dashes(world) -> list[str]:
+def actor_dashes(world: views.Structure) -> list[str]:
     """A line style per actor that tells camp members apart (leader solid)."""
     dashes = ["solid"] * world.n_actors
     for c in range(len(world.camp_ids)):
@@ -73,8 +74,15 @@ def strategy_colour(name: str) -> str:
 
 
 def _round(values: Any, digits: int = 4) -> list:
+    """Plain floats for JSON; None (a gap) where a value is missing: a NaN is not JSON, and the browser refuses the
+    whole message."""
     arr = np.asarray(values, dtype=float)
     return [None if not np.isfinite(v) else round(float(v), digits) for v in arr]
+
+
+def _rows(columns: list[Any], digits: int = 4) -> list[list]:
+    """Columns side by side as rows (Plotly's customdata), missing values as None."""
+    return [list(row) for row in zip(*(_round(c, digits) for c in columns), strict=True)]
 
 
 def _base_layout(height: int, **extra: Any) -> dict[str, Any]:
@@ -115,9 +123,9 @@ def _ceasefire_legend() -> dict[str, Any]:
 def network_figure(run: views.Run, t: int) -> dict[str, Any]:
     """The actors at turn t: node size = force, colour = actor (camp hue), black ring = veto player, faded = withdrawn;
     arrows = that turn's threats, strikes, escalation, sanctions, arms supplies and concessions."""
-    w = run.model.world
+    w = run.structure
     snap = run.snapshots[t]
-    pos = views.network_layout(run.model)
+    pos = views.network_layout(run.structure)
     colours = actor_colours(w)
     force = snap.actors.get("force", np.zeros(w.n_actors))
     engaged = snap.actors.get("engaged", np.ones(w.n_actors)) > 0.5
@@ -193,7 +201,7 @@ def network_figure(run: views.Run, t: int) -> dict[str, Any]:
 def margins_figure(run: views.Run, t: int) -> dict[str, Any]:
     """Each party that can block or break the deal: deal value - BATNA per week up to t (hover: both values, and
     belief and failure risk where recorded). Above zero it prefers the deal."""
-    w = run.model.world
+    w = run.structure
     colours = actor_colours(w)
     weeks = list(range(t + 1))
     margin, deal, batna = run.margin(), run.actor_series("deal_value"), run.actor_series("batna")
@@ -208,7 +216,7 @@ def margins_figure(run: views.Run, t: int) -> dict[str, Any]:
             "type": "scatter", "mode": "lines+markers" if t < 15 else "lines", "x": weeks, "y": _round(margin[: t + 1, i]),
             "name": f"{w.actor_ids[i]} ({views.ROLE_LABELS[role]})",
             "line": {"color": colours[i], "width": 3 if role == "veto" else 2, "dash": ROLE_DASH[role]},
-            "marker": {"size": 5}, "customdata": np.round(np.column_stack(custom), 4).tolist(),
+            "marker": {"size": 5}, "customdata": _rows(custom),
             "hovertemplate": template + ")<extra>" + w.actor_ids[i] + "</extra>",
         })
     shapes = _ceasefire_shapes(run, t) + [
@@ -233,7 +241,7 @@ def margins_figure(run: views.Run, t: int) -> dict[str, Any]:
 
 def deal_batna_figure(run: views.Run, t: int) -> dict[str, Any]:
     """Small multiples: each party's deal value (solid) and BATNA (dashed) per week up to t."""
-    w = run.model.world
+    w = run.structure
     colours = actor_colours(w)
     who = views.parties(run)
     weeks = list(range(t + 1))
@@ -275,7 +283,7 @@ def deal_batna_figure(run: views.Run, t: int) -> dict[str, Any]:
 
 def demands_figure(run: views.Run, t: int, issue: str) -> dict[str, Any]:
     """Demands on one issue per week up to t (veto players thick), with the deal on offer (black dashed)."""
-    w = run.model.world
+    w = run.structure
     colours, dashes = actor_colours(w), actor_dashes(w)
     spec = next((i for i in run.model.spec.issues if i.id == issue), None)
     weeks = list(range(t + 1))
@@ -320,7 +328,7 @@ def force_unit(run: views.Run) -> tuple[str | None, str]:
 
 def forces_figure(run: views.Run, t: int) -> dict[str, Any]:
     """Each armed actor's force per week up to t (actors that never have any are left out)."""
-    w = run.model.world
+    w = run.structure
     colours, dashes = actor_colours(w), actor_dashes(w)
     force = run.actor_series("force")
     weeks = list(range(t + 1))
@@ -353,7 +361,7 @@ def outcome_figure(shares: pd.DataFrame, order: list[str], revision: str = "") -
             "marker": {"color": OUTCOME_COLOURS.get(outcome, "#607d8b")},
             "error_x": {"type": "data", "symmetric": False, "array": _round(sub["hi"] - sub["share"]),
                         "arrayminus": _round(sub["share"] - sub["lo"]), "thickness": 1.2, "width": 3, "color": "#212121"},
-            "customdata": np.round(np.column_stack([sub["lo"], sub["hi"], sub["count"], sub["runs"]]), 4).tolist(),
+            "customdata": _rows([sub["lo"], sub["hi"], sub["count"], sub["runs"]]),
             "hovertemplate": "%{y}: %{x:.1%} [%{customdata[0]:.1%}, %{customdata[1]:.1%}] (%{customdata[2]} of "
                              "%{customdata[3]} runs)<extra>" + views.outcome_label(outcome) + "</extra>",
         })

@@ -106,8 +106,8 @@ def parties_table(run: views.Run, t: int) -> str:
     """The parties that can block or break the deal at turn t: deal value, BATNA, margin (and belief and failure
     risk where the model records them), the most negative margin first."""
     rows = sorted(views.party_rows(run, t), key=lambda r: r["margin"])
-    colours = actor_colours(run.model.world)
-    index = {a: i for i, a in enumerate(run.model.world.actor_ids)}
+    colours = actor_colours(run.structure)
+    index = {a: i for i, a in enumerate(run.structure.actor_ids)}
     extra = [c for c in ("belief", "p_fail") if rows and c in rows[0]]
     heads = ["party", "role", "deal value", "BATNA", "margin"] + [
         {"belief": "belief it prevails", "p_fail": "failure risk"}[c] for c in extra]
@@ -136,7 +136,7 @@ def event_log(lines: list[str]) -> str:
     out = ['<div class="event-log">']
     for line in lines:
         kind = views.log_kind(line)
-        extra = " agreed" if "AGREED" in line else (" collapses" if "COLLAPSES" in line else "")
+        extra = " agreed" if ("AGREED" in line or "SIGNED" in line) else (" collapses" if "COLLAPSES" in line else "")
         out.append(f'<div class="event-log-line kind-{kind}{extra}">{escape(line)}</div>')
     out.append("</div>")
     return "".join(out)
@@ -173,7 +173,7 @@ def end_of_run(run: views.Run) -> str:
         out.append('<div class="end-terms" style="font-size:13px;margin-bottom:6px">Last terms: '
                    + escape(", ".join(f"{k} {v:.2f}" for k, v in terms.items())) + "</div>")
     rows = views.actor_outcomes(run, s)
-    colours = actor_colours(run.model.world)
+    colours = actor_colours(run.structure)
     out.append('<div class="table-scroll"><table class="page-table end-table"><thead><tr><th>actor</th><th>camp</th>'
                '<th>utility of the outcome</th><th>casualties (force lost)</th></tr></thead><tbody>')
     for i, r in enumerate(rows):

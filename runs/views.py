@@ -50,9 +50,9 @@ class Settings:
     us_strategy: str | None = None  # None: the scenario has no USA
     russia_strategy: str | None = None  # None: the scenario has no RUS
     us_credibility: float | None = None
-    us_commitment: float | None = None
+    us_commitment: float | None = None  # None: the scenario's (a model may let the US decide for itself)
     russia_resolve: float | None = None
-    perception_noise: float = 0.1
+    perception_noise: float | None = 0.1  # None: the model has no such parameter
     incident_rate: float = 0.05
     turns: int = 52
     seed: int = 0
@@ -70,7 +70,7 @@ class Settings:
             us_credibility=usa.credibility if usa else None,
             us_commitment=usa.commitment if usa else None,
             russia_resolve=rus.resolve if rus else None,
-            perception_noise=float(spec.params.perception_noise),
+            perception_noise=_optional_float(getattr(spec.params, "perception_noise", None)),
             incident_rate=float(spec.params.incident_rate),
             turns=int(spec.params.turns),
             seed=seed,
@@ -86,7 +86,9 @@ class Settings:
 
     def params(self) -> dict[str, float]:
         """The model's `params` overrides for these settings (turns go separately)."""
-        out = {"params.perception_noise": self.perception_noise, "params.incident_rate": self.incident_rate}
+        out = {"params.incident_rate": self.incident_rate}
+        if self.perception_noise is not None:
+            out["params.perception_noise"] = self.perception_noise
         if self.us_credibility is not None:
             out["USA.credibility"] = self.us_credibility
         if self.us_commitment is not None:
@@ -108,8 +110,9 @@ class Settings:
             parts.append(f"US commitment {self.us_commitment:.2f}")
         if self.russia_resolve is not None:
             parts.append(f"Russian resolve {self.russia_resolve:.2f}")
-        parts += [f"perception noise {self.perception_noise:.2f}", f"incident rate {self.incident_rate:.2f}",
-                  f"{self.turns} turns", f"seed {self.seed}"]
+        if self.perception_noise is not None:
+            parts.append(f"perception noise {self.perception_noise:.2f}")
+        parts += [f"incident rate {self.incident_rate:.2f}", f"{self.turns} turns", f"seed {self.seed}"]
         return " · ".join(parts)
 
     def as_dict(self) -> dict[str, Any]:
@@ -119,6 +122,10 @@ class Settings:
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def load_scenario(name: str) -> Scenario:
@@ -226,6 +233,48 @@ def build_model(settings: Settings) -> CeasefireModel:
 # --------------------------------------------------------------------------- the run and its history
 
 
+@dataclass(frozen=True)
+class Structure:
+    """Who is who, read from the scenario (its schema is the stable part of a model version): ids, names, camps and
+    their leaders, veto players, spoilers, patrons, and each actor's counterpart as the model resolved it."""
+
+    actor_ids: tuple[str, ...]
+    actor_names: tuple[str, ...]
+    issue_ids: tuple[str, ...]
+    camp_ids: tuple[str, ...]
+    camp: np.ndarray  # (A,) camp index, -1 for none
+    camp_leader: np.ndarray  # (C,) actor index
+    veto: np.ndarray  # (A,) bool
+    spoiler: np.ndarray  # (A,) bool
+    patron: np.ndarray  # (A,) actor index, -1 for none
+    counterpart: np.ndarray  # (A,) actor index
+
+    @property
+    def n_actors(self) -> int:
+        return len(self.actor_ids)
+
+    @classmethod
+    def of(cls, model: CeasefireModel) -> Structure:
+        spec = model.spec
+        ids = tuple(a.id for a in spec.actors)
+        camps = tuple(c.id for c in spec.camps)
+        counterpart = getattr(model.world, "counterpart", None)
+        return cls(
+            actor_ids=ids,
+            actor_names=tuple(a.name or a.id for a in spec.actors),
+            issue_ids=tuple(i.id for i in spec.issues),
+            camp_ids=camps,
+            camp=np.array([camps.index(a.camp) if a.camp else -1 for a in spec.actors], dtype=int),
+            camp_leader=np.array([ids.index(c.leader) for c in spec.camps], dtype=int),
+            veto=np.array([bool(a.veto) for a in spec.actors]),
+            spoiler=np.array([bool(getattr(a, "spoiler", False)) for a in spec.actors]),
+            patron=np.array([ids.index(a.patron) if a.patron else -1 for a in spec.actors], dtype=int),
+            counterpart=(np.asarray(counterpart, dtype=int).copy() if counterpart is not None
+                         else np.array([ids.index(a.counterpart) if a.counterpart else i
+                                        for i, a in enumerate(spec.actors)], dtype=int)),
+        )
+
+
 @dataclass
 class Snapshot:
     """The state at the end of one turn (turn 0: before the first move), as the model records it."""
@@ -248,6 +297,11 @@ def snapshot(model: CeasefireModel, log_from: int = 0) -> Snapshot:
 
 
 def _defectors(model: CeasefireModel) -> list[int] | None:
+    """Who broke a ceasefire this turn, as the model reports it (None if it does not)."""
+    world = model.world
+    if hasattr(world, "event"):  # the second edition: per-actor events of the turn
+        broke = (np.asarray(world.event("violated"))[0] > 0.5) | (np.asarray(world.event("walked_out"))[0] > 0.5)
+        return [int(j) for j in np.flatnonzero(broke)]
     events = getattr(model.last_report, "ceasefire", None)
     defectors = getattr(events, "defectors", None)
     if defectors is None:
@@ -267,6 +321,7 @@ class Run:
         self.serial = next(self._serials)
         self.settings = settings
         self.model = build_model(settings)
+        self.structure = Structure.of(self.model)
         self.lock = threading.Lock()
         self.snapshots: list[Snapshot] = [snapshot(self.model)]
         self._arrays: dict[tuple[str, str, int], np.ndarray] = {}
@@ -312,7 +367,7 @@ class Run:
             if kind == "model":
                 cached = np.array([s.model.get(name, np.nan) for s in snaps], dtype=float)
             else:
-                empty = np.full(len(self.model.world.actor_ids), np.nan)
+                empty = np.full(self.structure.n_actors, np.nan)
                 cached = np.array([s.actors.get(name, empty) for s in snaps], dtype=float)
             if len(self._arrays) > 256:
                 self._arrays.clear()
@@ -351,7 +406,7 @@ ROLE_LABELS = {"veto": "veto player", "spoiler": "can break a truce", "armed": "
 def parties(run: Run) -> list[tuple[int, str]]:
     """(actor index, role) for every party that can block or break the deal: veto players (their consent is
     needed), spoilers (they can break a truce they did not sign) and the other armed actors in a camp."""
-    w = run.model.world
+    w = run.structure
     force0 = run.snapshots[0].actors.get("force", np.zeros(w.n_actors))
     out = []
     for i in range(w.n_actors):
@@ -386,7 +441,7 @@ class Why:
 
 def why(run: Run, t: int) -> Why:
     """What blocks a deal at turn t, or what holds or broke the ceasefire, in the model's terms (margins)."""
-    w = run.model.world
+    w = run.structure
     names = w.actor_names
     margin = run.margin()[t]
     deal, batna = run.actor_series("deal_value")[t], run.actor_series("batna")[t]
@@ -404,7 +459,7 @@ def why(run: Run, t: int) -> Why:
         return f"{names[i]} (deal {deal[i]:.3f} vs alternative {batna[i]:.3f}: {margin_text(margin[i])})"
 
     if t == 0:
-        blockers = [i for i in veto if margin[i] < 0]
+        blockers = _blockers(run, t, veto, margin)
         if blockers:
             return Why("start", f"Before the first move the opening offer is blocked by "
                                 f"{_and([by(i) for i in blockers])}.", tuple(w.actor_ids[i] for i in blockers))
@@ -437,7 +492,7 @@ def why(run: Run, t: int) -> Why:
                        (w.actor_ids[closest],))
         return Why("holding", f"Week {t}: the ceasefire holds (week {weeks} of this truce): every party prefers it; "
                               f"closest to breaking: {by(closest)}.{risk}")
-    blockers = sorted((i for i in veto if margin[i] < 0), key=lambda i: margin[i])
+    blockers = _blockers(run, t, veto, margin)
     if blockers:
         return Why("blocked", f"Week {t}: no deal. Blocked by {_and([by(i) for i in blockers])}.{risk}",
                    tuple(w.actor_ids[i] for i in blockers))
@@ -447,6 +502,22 @@ def why(run: Run, t: int) -> Why:
                                f"one can start next week.{risk}")
 
 
+def model_blocker(run: Run, t: int) -> int | None:
+    """The actor the model says blocks the offer at turn t (its `blocker` column), if it records one."""
+    value = run.snapshots[t].model.get("blocker")
+    return int(value) if value is not None and np.isfinite(value) and value >= 0 else None
+
+
+def _blockers(run: Run, t: int, veto: list[int], margin: np.ndarray) -> list[int]:
+    """Who blocks a deal at turn t: the actor the model names, then every engaged veto player whose alternative
+    beats the offer, the widest gap first."""
+    out = sorted((i for i in veto if margin[i] < 0), key=lambda i: margin[i])
+    named = model_blocker(run, t)
+    if named is not None:
+        out = [named] + [i for i in out if i != named]
+    return out
+
+
 def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
@@ -454,7 +525,7 @@ def _and(items: list[str]) -> str:
 def party_rows(run: Run, t: int) -> list[dict[str, Any]]:
     """One row per party that can block or break the deal at turn t: role, deal value, BATNA, margin and, where
     the model records them, its belief that its side prevails and its anticipated failure risk of the deal."""
-    w = run.model.world
+    w = run.structure
     margin = run.margin()[t]
     deal, batna = run.actor_series("deal_value")[t], run.actor_series("batna")[t]
     extra = {name: run.actor_series(name)[t] for name in ("belief", "p_fail") if run.has_actor_column(name)}
@@ -517,10 +588,15 @@ def end_summary(run: Run) -> dict[str, Any]:
     for key in ("weeks_under_ceasefire", "longest_truce", "n_collapses"):
         summary.setdefault(key, stats[key])
     summary.setdefault("truces", stats["truces"])
-    w = run.model.world
-    casualties = getattr(w, "casualties", None)
-    if casualties is not None and "casualties_by_actor" not in summary:
-        summary["casualties_by_actor"] = {a: float(np.asarray(casualties)[0, i]) for i, a in enumerate(w.actor_ids)}
+    w = run.structure
+    if "casualties_by_actor" not in summary:
+        if run.has_actor_column("casualties"):
+            casualties = run.actor_series("casualties")[-1]
+        else:
+            recorded = getattr(run.model.world, "casualties", None)
+            casualties = None if recorded is None else np.asarray(recorded)[0]
+        if casualties is not None:
+            summary["casualties_by_actor"] = {a: float(casualties[i]) for i, a in enumerate(w.actor_ids)}
     return summary
 
 
@@ -530,7 +606,7 @@ def outcome_label(outcome: str) -> str:
 
 def actor_outcomes(run: Run, summary: dict[str, Any]) -> list[dict[str, Any]]:
     """Per actor: camp, utility of how the run ended, force lost."""
-    w = run.model.world
+    w = run.structure
     utilities = summary.get("utilities") or {}
     casualties = summary.get("casualties_by_actor") or {}
     rows = []
@@ -545,42 +621,67 @@ def actor_outcomes(run: Run, summary: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def turn_edges(model: CeasefireModel) -> list[tuple[str, str, str]]:
-    """(from actor id, to actor id, kind) for the pressure and concessions of the last turn played."""
+    """(from actor id, to actor id, kind) for the pressure and concessions of the last turn played: threats, strikes,
+    escalation, sanctions, arms supplies, concessions and (where the model reports it) breaking a truce."""
     report = model.last_report
     if report is None:
         return []
     w = model.world
-    ids = w.actor_ids
-    war = float(w.p["war_intensity"][0])
+    st = Structure.of(model)
+    ids = st.actor_ids
+    n = st.n_actors
+    war = float(np.asarray(w.p["war_intensity"])[0])
+    if hasattr(w, "event"):  # the second edition reports each actor's events of the turn
+        def ev(name: str) -> np.ndarray:
+            return np.asarray(w.event(name))[0]
+
+        threatened, struck, punished = ev("threatened") > 0.5, ev("struck") > 0.5, ev("punished") > 0
+        supplying, supplied, violated = ev("supplying") > 0.5, ev("supplied") > 0, ev("violated") > 0.5
+        sanctioning = np.asarray(w.sanctioning)[0] > 0.5
+        sanctions = [bool(act.sanction[0] > 0.5 and sanctioning[i]) for i, act in enumerate(report.actions)]
+    else:  # the first edition: the turn report's pressure events
+        pressure = report.pressure
+        threatened, struck = np.asarray(pressure.threatened)[0], np.asarray(pressure.carried_out)[0]
+        punished, supplied = np.asarray(pressure.punished_force)[0] > 0, np.asarray(pressure.supplied)[0] > 0
+        supplying = np.array([bool(act.supply[0]) for act in report.actions])
+        violated = np.zeros(n, dtype=bool)
+        sanctions = [bool(act.sanction[0]) for act in report.actions]
+    engaged = np.asarray(w.engaged)[0]
+    intensity, force, concession = (np.asarray(x)[0] for x in (w.intensity, w.force, w.concession))
+    enemy = np.asarray(w.enemy)
+    leaders = [int(x) for x in st.camp_leader]
+
+    def enemy_of(i: int) -> int | None:
+        cp = int(st.counterpart[i])
+        if enemy[i, cp]:
+            return cp
+        enemies = np.flatnonzero(enemy[i])
+        first_leader = [x for x in leaders if x in enemies]
+        return first_leader[0] if first_leader else (int(enemies[0]) if enemies.size else None)
+
     edges: list[tuple[str, str, str]] = []
-    for i, act in enumerate(report.actions):
-        cp = int(w.counterpart[i])
-        if report.pressure.threatened[0, i] and cp != i:
+    for i in range(n):
+        cp = int(st.counterpart[i])
+        if threatened[i] and cp != i:
             edges.append((ids[i], ids[cp], "threat"))
-        if report.pressure.carried_out[0, i]:
-            for j in np.flatnonzero(report.pressure.punished_force[0] > 0):
-                edges.append((ids[i], ids[j], "strike"))
-        if w.intensity[0, i] > war + _EPS and w.force[0, i] > 0:
-            target = cp if w.enemy[i, cp] else None
-            if target is None:
-                enemies = np.flatnonzero(w.enemy[i])
-                leaders = [int(w.camp_leader[c]) for c in range(len(w.camp_ids)) if int(w.camp_leader[c]) in enemies]
-                target = leaders[0] if leaders else (int(enemies[0]) if enemies.size else None)
-            if target is not None:
-                edges.append((ids[i], ids[target], "escalation"))
-        if act.sanction[0] and w.engaged[0, i] and cp != i:
+        if struck[i]:
+            edges += [(ids[i], ids[j], "strike") for j in np.flatnonzero(punished)]
+        if intensity[i] > war + _EPS and force[i] > 0 and (target := enemy_of(i)) is not None:
+            edges.append((ids[i], ids[target], "escalation"))
+        if violated[i] and (target := enemy_of(i)) is not None:
+            edges.append((ids[i], ids[target], "violation"))
+        if sanctions[i] and engaged[i] and cp != i:
             edges.append((ids[i], ids[cp], "sanction"))
-        if act.supply[0] and w.engaged[0, i]:
-            for j in np.flatnonzero((w.patron == i) & (report.pressure.supplied[0] > 0)):
-                edges.append((ids[i], ids[j], "supply"))
-        if w.concession[0, i] > _EPS and cp != i:
+        if supplying[i] and engaged[i]:
+            edges += [(ids[i], ids[j], "supply") for j in np.flatnonzero((st.patron == i) & supplied)]
+        if concession[i] > _EPS and cp != i:
             edges.append((ids[i], ids[cp], "concession"))
     return edges
 
 
-def network_layout(model: CeasefireModel) -> dict[str, tuple[float, float]]:
+def network_layout(model: CeasefireModel | Structure) -> dict[str, tuple[float, float]]:
     """Fixed positions: one column per camp (leader on top), actors without a camp along the bottom."""
-    w = model.world
+    w = model if isinstance(model, Structure) else Structure.of(model)
     pos: dict[str, tuple[float, float]] = {}
     n_camps = len(w.camp_ids)
     for c in range(n_camps):
@@ -605,7 +706,7 @@ def network_layout(model: CeasefireModel) -> dict[str, tuple[float, float]]:
 def terms_text(run: Run, t: int) -> str:
     """The deal on offer at turn t (the terms agreed, when a ceasefire starts or holds)."""
     snap = run.snapshots[t]
-    return ", ".join(f"{issue} {snap.model.get(f'offer_{issue}', np.nan):.2f}" for issue in run.model.world.issue_ids)
+    return ", ".join(f"{issue} {snap.model.get(f'offer_{issue}', np.nan):.2f}" for issue in run.structure.issue_ids)
 
 
 def banner(run: Run, t: int | None = None) -> tuple[str, str]:
@@ -634,9 +735,9 @@ def log_kind(line: str) -> str:
     """What a log line is about: the ceasefire itself, diplomacy (concessions, links, threats, sanctions,
     withdrawals), force (fighting, escalation, arms supplies), or routine (a party holding its demands)."""
     body = line.split(": ", 1)[1] if ": " in line else line
-    if body.startswith(("CEASEFIRE", "incident")):
+    if body.startswith(("CEASEFIRE", "incident")) or " breaks the truce" in body:
         return "ceasefire"
-    if body.startswith("fighting:") or " escalates" in body or " supplies " in body:
+    if body.startswith(("fighting:", "battle:")) or " escalates" in body or " supplies " in body:
         return "force"
     if body.endswith("holds its demands"):
         return "routine"
