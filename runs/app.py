@@ -218,6 +218,16 @@ def RunTab(run: views.Run, turn: solara.Reactive[int], applied_text: str):
     view = solara.use_reactive(None)  # None: follow the latest week
     stop = solara.use_memo(threading.Event, [run.serial])
     error, set_error = solara.use_state(None)
+    current = solara.use_ref(run.serial)
+    current.current = run.serial  # a loop of an older run sees it is no longer current and stops
+
+    def on_new_run():
+        playing.set(False)
+        view.set(None)
+        set_error(None)
+        return stop.set  # and Run to end of the old run stops
+
+    solara.use_effect(on_new_run, [run.serial])
 
     def publish():
         turn.set(run.turn)
@@ -231,7 +241,7 @@ def RunTab(run: views.Run, turn: solara.Reactive[int], applied_text: str):
     def do_to_end():
         stop.clear()
         last = time.perf_counter()
-        while run.running and not stop.is_set():
+        while run.running and not stop.is_set() and current.current == run.serial:
             run.step()
             if time.perf_counter() - last > 1.0:  # long runs: show progress every second
                 publish()
@@ -241,7 +251,7 @@ def RunTab(run: views.Run, turn: solara.Reactive[int], applied_text: str):
     end_task = solara.lab.use_task(do_to_end, dependencies=None, prefer_threaded=True, raise_error=False)
 
     def play_loop():
-        while playing.value and run.running:
+        while playing.value and run.running and current.current == run.serial:
             started = time.perf_counter()
             try:
                 run.step()
@@ -252,7 +262,8 @@ def RunTab(run: views.Run, turn: solara.Reactive[int], applied_text: str):
             pause = 1.0 / max(1, speed.value) - (time.perf_counter() - started)
             if pause > 0:
                 time.sleep(pause)
-        playing.set(False)
+        if current.current == run.serial:
+            playing.set(False)
 
     solara.lab.use_task(play_loop, dependencies=[playing.value, run.serial], prefer_threaded=True, raise_error=False)
 

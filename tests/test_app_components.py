@@ -516,6 +516,18 @@ def test_play_runs_by_itself_at_the_chosen_speed_and_pauses():
     _step_to(rc, int(stopped.split()[1]) + 1)
 
 
+def test_reset_while_playing_stops_and_starts_afresh():
+    _, rc = _render()
+    _click(rc, "Play")
+    wait_until(lambda: int(_text(rc, "turn-counter").split()[1]) >= 2, what="two weeks played")
+    _click(rc, "Reset")
+    wait_until(lambda: _text(rc, "turn-counter") == "Turn 0 / 52" and not rc.find(v.Btn, children=["Pause"]).widgets,
+               what="a fresh, paused run")
+    wait_until(lambda: not _button(rc, "Step").disabled, what="Step enabled")
+    assert _text(rc, "turn-counter") == "Turn 0 / 52"  # nothing plays the new run by itself
+    _step_to(rc, 1)
+
+
 def test_page_reset_applies_controls_and_reports_a_bad_seed_once():
     _, rc = _render()
     _step_to(rc, 1)
