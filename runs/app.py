@@ -214,6 +214,7 @@ def RunTab(run: views.Run, turn: solara.Reactive[int], applied_text: str):
     _ = turn.value  # read, so each step re-renders this tab (and only this tab)
     now = run.turn  # the last week with a snapshot: never ahead of what the views can show
     playing = solara.use_reactive(False)
+    looping = solara.use_reactive(False)  # the play loop's thread is still running
     speed = solara.use_reactive(DEFAULT_SPEED)
     view = solara.use_reactive(None)  # None: follow the latest week
     stop = solara.use_memo(threading.Event, [run.serial])
@@ -251,23 +252,29 @@ def RunTab(run: views.Run, turn: solara.Reactive[int], applied_text: str):
     end_task = solara.lab.use_task(do_to_end, dependencies=None, prefer_threaded=True, raise_error=False)
 
     def play_loop():
-        while playing.value and run.running and current.current == run.serial:
-            started = time.perf_counter()
-            try:
-                run.step()
-            except Exception as exc:  # a bug in the model: show it, stop playing, keep the server up
-                set_error(f"error while playing: {exc}")
-                break
-            publish()
-            pause = 1.0 / max(1, speed.value) - (time.perf_counter() - started)
-            if pause > 0:
-                time.sleep(pause)
-        if current.current == run.serial:
-            playing.set(False)
+        if not (playing.value and run.running):
+            return
+        looping.set(True)  # until the last week played has been published: Pause is not over before that
+        try:
+            while playing.value and run.running and current.current == run.serial:
+                started = time.perf_counter()
+                try:
+                    run.step()
+                except Exception as exc:  # a bug in the model: show it, stop playing, keep the server up
+                    set_error(f"error while playing: {exc}")
+                    break
+                publish()
+                pause = 1.0 / max(1, speed.value) - (time.perf_counter() - started)
+                if pause > 0:
+                    time.sleep(pause)
+        finally:
+            if current.current == run.serial:
+                playing.set(False)
+            looping.set(False)
 
     solara.lab.use_task(play_loop, dependencies=[playing.value, run.serial], prefer_threaded=True, raise_error=False)
 
-    busy = step_task.pending or end_task.pending or playing.value
+    busy = step_task.pending or end_task.pending or playing.value or looping.value
     for task, what in ((step_task, "step"), (end_task, "run to end")):
         if task.error and error is None:
             set_error(f"error in {what}: {task.exception}")
