@@ -1,22 +1,27 @@
-"""What the page (`runs/app.py`) shows, as plain functions: settings and their validation, the model's history,
-matplotlib figures, the banner, the event log and the strategy comparison. No Solara here, so every view can be
-tested without a browser (`tests/test_app_components.py`).
+"""What the page (`runs/app.py`) shows, as plain functions: the settings and their validation, a scenario loaded in
+the page, the run and its per-turn history, why a deal is blocked or broken, the truce timeline, the end-of-run
+summary, the event log, and the strategy comparison. No Solara here, so every view is tested without a browser
+(`tests/test_app_components.py`). Figures are in `runs/page_figures.py`, HTML fragments in `runs/page_html.py`.
 
-Figures are `matplotlib.figure.Figure` objects (never pyplot): nothing global, safe per browser session.
+The page reads the model only through its public surface: `recording.model_columns` / `recording.actor_columns` (the
+columns of `model_table()` / `actor_table()`), `summary()`, `log`, `spec` and the actor structure of `world`
+(ids, names, camps, veto and spoiler flags). Columns that a model version does not record (`margin`, `belief`, an
+actor's `p_fail`) are shown when present and left out otherwise.
 """
 
 from __future__ import annotations
 
+import itertools
+import threading
+import tomllib
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
-from agents.strategies import RUSSIA_STRATEGIES, US_STRATEGIES
+from agents.strategies import RUSSIA_STRATEGIES, STRATEGIES, US_STRATEGIES
 from model import recording
 from model import scenario as scenario_module
 from model.errors import CeasefireError
@@ -24,22 +29,13 @@ from model.mesa_model import CeasefireModel
 from model.scenario import Scenario
 
 DEFAULT_SCENARIO = "syria-2016"
-OUTCOMES: tuple[str, ...] = ("holding", "collapsed", "no_deal")
-OUTCOME_LABELS = {"holding": "ceasefire holding at the end", "collapsed": "agreed, then collapsed", "no_deal": "never agreed"}
-OUTCOME_COLOURS = {"holding": "#2e7d32", "collapsed": "#ef6c00", "no_deal": "#9e9e9e"}
-CAMP_COLOURS = ("#c62828", "#1565c0", "#6a1b9a", "#00838f")
-NO_CAMP_COLOUR = "#757575"
-EDGE_STYLE = {  # kind -> (colour, line style, legend label)
-    "threat": ("#d32f2f", "dashed", "threat (or else)"),
-    "strike": ("#b71c1c", "solid", "threat carried out"),
-    "escalation": ("#ff6f00", "solid", "escalation"),
-    "sanction": ("#6d4c41", "dotted", "sanctions"),
-    "supply": ("#1e88e5", "solid", "arms supply"),
-    "concession": ("#2e7d32", "solid", "concession"),
-}
-PRESSURE_KINDS = frozenset({"threat", "strike", "escalation", "sanction", "supply"})
-_EPS = 1e-9
+OUTCOME_ORDER: tuple[str, ...] = ("durable", "holding", "collapsed", "no_deal")
+OUTCOMES: tuple[str, ...] = ("holding", "collapsed", "no_deal")  # what the engine reports today
+OUTCOME_LABELS = {"durable": "durable ceasefire", "holding": "ceasefire holding at the end",
+                  "collapsed": "agreed, then collapsed", "no_deal": "never agreed", "ever_agreed": "ever agreed"}
 MAX_SEED = 2**63 - 1
+MAX_SCENARIO_BYTES = 1_000_000
+_EPS = 1e-9
 
 
 # --------------------------------------------------------------------------- settings
@@ -47,43 +43,52 @@ MAX_SEED = 2**63 - 1
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything the controls set; `build_model(settings)` is the run they describe."""
+    """Everything the controls set; `build_model(settings)` is the run they describe. `custom` is a scenario loaded
+    in the page (then `scenario` is its label)."""
 
     scenario: str = DEFAULT_SCENARIO
     us_strategy: str | None = None  # None: the scenario has no USA
     russia_strategy: str | None = None  # None: the scenario has no RUS
     us_credibility: float | None = None
-    us_commitment: float | None = None
+    us_commitment: float | None = None  # None: the scenario's (a model may let the US decide for itself)
     russia_resolve: float | None = None
-    perception_noise: float = 0.1
+    perception_noise: float | None = 0.1  # None: the model has no such parameter
     incident_rate: float = 0.05
     turns: int = 52
     seed: int = 0
+    custom: Scenario | None = None
 
     @classmethod
-    def defaults(cls, scenario: str = DEFAULT_SCENARIO, seed: int = 0) -> Settings:
-        """The scenario's own values for every control."""
-        spec = load_scenario(scenario)
+    def defaults(cls, scenario: str | Scenario = DEFAULT_SCENARIO, seed: int = 0) -> Settings:
+        """The scenario's own values for every control (a built-in name, or a scenario loaded in the page)."""
+        spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         usa, rus = actor(spec, "USA"), actor(spec, "RUS")
         return cls(
-            scenario=scenario,
+            scenario=custom_label(spec) if isinstance(scenario, Scenario) else scenario,
             us_strategy=usa.strategy if usa else None,
             russia_strategy=rus.strategy if rus else None,
             us_credibility=usa.credibility if usa else None,
             us_commitment=usa.commitment if usa else None,
             russia_resolve=rus.resolve if rus else None,
-            perception_noise=float(spec.params.perception_noise),
+            perception_noise=_optional_float(getattr(spec.params, "perception_noise", None)),
             incident_rate=float(spec.params.incident_rate),
             turns=int(spec.params.turns),
             seed=seed,
+            custom=scenario if isinstance(scenario, Scenario) else None,
         )
+
+    @property
+    def spec(self) -> Scenario:
+        return self.custom if self.custom is not None else load_scenario(self.scenario)
 
     def strategies(self) -> dict[str, str]:
         return {"RUS": self.russia_strategy} if self.russia_strategy else {}
 
     def params(self) -> dict[str, float]:
         """The model's `params` overrides for these settings (turns go separately)."""
-        out = {"params.perception_noise": self.perception_noise, "params.incident_rate": self.incident_rate}
+        out = {"params.incident_rate": self.incident_rate}
+        if self.perception_noise is not None:
+            out["params.perception_noise"] = self.perception_noise
         if self.us_credibility is not None:
             out["USA.credibility"] = self.us_credibility
         if self.us_commitment is not None:
@@ -105,15 +110,22 @@ class Settings:
             parts.append(f"US commitment {self.us_commitment:.2f}")
         if self.russia_resolve is not None:
             parts.append(f"Russian resolve {self.russia_resolve:.2f}")
-        parts += [f"perception noise {self.perception_noise:.2f}", f"incident rate {self.incident_rate:.2f}",
-                  f"{self.turns} turns", f"seed {self.seed}"]
+        if self.perception_noise is not None:
+            parts.append(f"perception noise {self.perception_noise:.2f}")
+        parts += [f"incident rate {self.incident_rate:.2f}", f"{self.turns} turns", f"seed {self.seed}"]
         return " · ".join(parts)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        out.pop("custom")
+        return out
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def load_scenario(name: str) -> Scenario:
@@ -124,8 +136,23 @@ def scenario_names() -> list[str]:
     return scenario_module.builtin_names()
 
 
+def custom_label(spec: Scenario) -> str:
+    """How a scenario loaded in the page is named in the menu (never the same as a built-in)."""
+    return f"{spec.name} (loaded)"
+
+
 def actor(spec: Scenario, actor_id: str):
     return next((a for a in spec.actors if a.id == actor_id), None)
+
+
+def strategy_description(name: str) -> str:
+    """What the strategy does, from the registry ("" for a name it does not know)."""
+    return next((cls.description for cls in STRATEGIES if cls.name == name), "")
+
+
+def strategy_items(names: list[str]) -> list[dict[str, str]]:
+    """Menu entries: the name, and what the strategy does (from the registry)."""
+    return [{"value": n, "text": n, "description": strategy_description(n)} for n in names]
 
 
 def us_strategy_options(spec: Scenario) -> list[str]:
@@ -164,102 +191,497 @@ def parse_turns(text: str | int) -> int:
     return _parse_whole(text, "turns", 1, 10_000, "an integer from 1 to 10000")
 
 
+def parse_replicates(text: str | int) -> int:
+    """Replicates per strategy for the comparison, 1 to 100,000."""
+    return _parse_whole(text, "replicates", 1, 100_000, "a whole number from 1 to 100000")
+
+
+def parse_scenario_file(name: str, data: bytes | str) -> Scenario:
+    """A scenario file given in the page (uploaded or edited), validated as `ceasefire run --scenario FILE` does:
+    CeasefireError with one line naming the file, the field and what is allowed."""
+    label = name or "scenario.toml"
+    if isinstance(data, bytes):
+        if len(data) > MAX_SCENARIO_BYTES:
+            raise CeasefireError(f"{label}: {len(data):,} bytes; a scenario file is at most {MAX_SCENARIO_BYTES:,} bytes")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise CeasefireError(f"{label}: cannot read: {exc}") from None
+    else:
+        text = data
+    try:
+        parsed = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CeasefireError(f"{label}: not valid TOML: {exc}") from None
+    return scenario_module.parse(parsed, label)
+
+
+def scenario_text(name: str) -> str:
+    """The TOML of a built-in scenario (to edit a copy in the page)."""
+    return scenario_module.resolve_path(name).read_text(encoding="utf-8")
+
+
 def build_model(settings: Settings) -> CeasefireModel:
-    """The model the settings describe (CeasefireError on a bad value), with its turn-0 state kept for the views."""
-    model = CeasefireModel(settings.scenario, us_strategy=settings.us_strategy, strategies=settings.strategies(),
+    """The model the settings describe (CeasefireError on a bad value)."""
+    scenario = settings.custom if settings.custom is not None else settings.scenario
+    model = CeasefireModel(scenario, us_strategy=settings.us_strategy, strategies=settings.strategies(),
                            turns=settings.turns, params=settings.params(), rng=settings.seed)
     model.app_settings = settings
-    model.app_turn0 = (recording.model_columns(model.world), recording.actor_columns(model.world))
     return model
 
 
-# --------------------------------------------------------------------------- history
+# --------------------------------------------------------------------------- the run and its history
 
 
-def model_history(model: CeasefireModel) -> pd.DataFrame:
-    """Per-turn model table with turn 0 (the state before the first move) prepended."""
-    turn0 = getattr(model, "app_turn0", None) or (recording.model_columns(model.world), recording.actor_columns(model.world))
-    row = pd.DataFrame({"turn": [0]} | {name: [values[0].item()] for name, values in turn0[0].items()})
-    if model.turn == 0:
-        return row
-    return pd.concat([row, model.model_table()], ignore_index=True)
+@dataclass(frozen=True)
+class Structure:
+    """Who is who, read from the scenario (its schema is the stable part of a model version): ids, names, camps and
+    their leaders, veto players, spoilers, patrons, and each actor's counterpart as the model resolved it."""
+
+    actor_ids: tuple[str, ...]
+    actor_names: tuple[str, ...]
+    issue_ids: tuple[str, ...]
+    camp_ids: tuple[str, ...]
+    camp: np.ndarray  # (A,) camp index, -1 for none
+    camp_leader: np.ndarray  # (C,) actor index
+    veto: np.ndarray  # (A,) bool
+    spoiler: np.ndarray  # (A,) bool
+    patron: np.ndarray  # (A,) actor index, -1 for none
+    counterpart: np.ndarray  # (A,) actor index
+
+    @property
+    def n_actors(self) -> int:
+        return len(self.actor_ids)
+
+    @classmethod
+    def of(cls, model: CeasefireModel) -> Structure:
+        spec = model.spec
+        ids = tuple(a.id for a in spec.actors)
+        camps = tuple(c.id for c in spec.camps)
+        counterpart = getattr(model.world, "counterpart", None)
+        return cls(
+            actor_ids=ids,
+            actor_names=tuple(a.name or a.id for a in spec.actors),
+            issue_ids=tuple(i.id for i in spec.issues),
+            camp_ids=camps,
+            camp=np.array([camps.index(a.camp) if a.camp else -1 for a in spec.actors], dtype=int),
+            camp_leader=np.array([ids.index(c.leader) for c in spec.camps], dtype=int),
+            veto=np.array([bool(a.veto) for a in spec.actors]),
+            spoiler=np.array([bool(getattr(a, "spoiler", False)) for a in spec.actors]),
+            patron=np.array([ids.index(a.patron) if a.patron else -1 for a in spec.actors], dtype=int),
+            counterpart=(np.asarray(counterpart, dtype=int).copy() if counterpart is not None
+                         else np.array([ids.index(a.counterpart) if a.counterpart else i
+                                        for i, a in enumerate(spec.actors)], dtype=int)),
+        )
 
 
-def actor_history(model: CeasefireModel) -> pd.DataFrame:
-    """Per-turn actor table (turn, actor, force, deal_value, batna, demand_<issue>, ...) with turn 0."""
-    turn0 = getattr(model, "app_turn0", None) or (recording.model_columns(model.world), recording.actor_columns(model.world))
-    ids = list(model.world.actor_ids)
-    row = pd.DataFrame({"turn": [0] * len(ids), "actor": ids} | {name: values[0].tolist() for name, values in turn0[1].items()})
-    if model.turn == 0:
-        return row
-    table = model.actor_table()
-    return pd.concat([row, table[row.columns]], ignore_index=True)
+@dataclass
+class Snapshot:
+    """The state at the end of one turn (turn 0: before the first move), as the model records it."""
+
+    turn: int
+    model: dict[str, float]  # recording.model_columns: ceasefire, n_ceasefires, p_fail, offer_<issue>, ...
+    actors: dict[str, np.ndarray]  # recording.actor_columns: force, deal_value, batna, demand_<issue>, ... each (A,)
+    edges: list[tuple[str, str, str]] = field(default_factory=list)  # this turn's pressure and concessions
+    defectors: list[int] | None = None  # who broke a ceasefire this turn (None: not reported by the model)
+    log: list[str] = field(default_factory=list)  # this turn's event-log lines
 
 
-def ceasefire_spans(history: pd.DataFrame) -> list[tuple[float, float]]:
-    """(start, end) turn ranges with a ceasefire in force, for shading."""
-    spans, start = [], None
-    for turn, cf in zip(history["turn"], history["ceasefire"].astype(bool), strict=True):
-        if cf and start is None:
-            start = turn - 0.5
-        if not cf and start is not None:
-            spans.append((start, turn - 0.5))
+def snapshot(model: CeasefireModel, log_from: int = 0) -> Snapshot:
+    """The model's recorded columns now, with the turn's moves and log lines."""
+    w = model.world
+    cols = {name: float(np.asarray(v).reshape(-1)[0]) for name, v in recording.model_columns(w).items()}
+    actors = {name: np.asarray(v)[0].astype(float) for name, v in recording.actor_columns(w).items()}
+    return Snapshot(turn=model.turn, model=cols, actors=actors, edges=turn_edges(model) if model.turn else [],
+                    defectors=_defectors(model) if model.turn else [], log=list(model.log[log_from:]))
+
+
+def _defectors(model: CeasefireModel) -> list[int] | None:
+    """Who broke a ceasefire this turn, as the model reports it (None if it does not)."""
+    world = model.world
+    if hasattr(world, "event"):  # the second edition: per-actor events of the turn
+        broke = (np.asarray(world.event("violated"))[0] > 0.5) | (np.asarray(world.event("walked_out"))[0] > 0.5)
+        return [int(j) for j in np.flatnonzero(broke)]
+    events = getattr(model.last_report, "ceasefire", None)
+    defectors = getattr(events, "defectors", None)
+    if defectors is None:
+        return None
+    return [int(j) for j in np.flatnonzero(np.asarray(defectors)[0])]
+
+
+class Run:
+    """One browser session's run: the model, and a snapshot of every turn played (for the history slider).
+
+    Stepping holds a lock, so Step, Play and Run to end never interleave. `serial` tells runs apart (a new one on
+    every Reset), so a drawn chart can say which run and turn it shows (`revision`)."""
+
+    _serials = itertools.count(1)
+
+    def __init__(self, settings: Settings):
+        self.serial = next(self._serials)
+        self.settings = settings
+        self.model = build_model(settings)
+        self.structure = Structure.of(self.model)
+        self.lock = threading.Lock()
+        self.snapshots: list[Snapshot] = [snapshot(self.model)]
+        self._arrays: dict[tuple[str, str, int], np.ndarray] = {}
+
+    @property
+    def turn(self) -> int:
+        """The last week with a snapshot (the views never look past it, even while a step is under way)."""
+        return len(self.snapshots) - 1
+
+    def revision(self, t: int) -> str:
+        return f"{self.serial}:{t}"
+
+    @property
+    def turns(self) -> int:
+        return self.model.turns
+
+    @property
+    def running(self) -> bool:
+        return bool(self.model.running)
+
+    def step(self) -> bool:
+        """Play one turn (if any is left); True if the run goes on."""
+        with self.lock:
+            if not self.model.running:
+                return False
+            n = len(self.model.log)
+            self.model.step()
+            self.snapshots.append(snapshot(self.model, n))
+            return bool(self.model.running)
+
+    def run_to_end(self, should_stop: Callable[[], bool] | None = None) -> None:
+        while self.running and not (should_stop and should_stop()):
+            self.step()
+
+    # ---- per-turn series (rows = turns 0..turn); cached per number of snapshots, so a step in another thread
+    # never leaves a short array behind
+
+    def _series(self, kind: str, name: str) -> np.ndarray:
+        snaps = self.snapshots[:]
+        key = (kind, name, len(snaps))
+        cached = self._arrays.get(key)
+        if cached is None:
+            if kind == "model":
+                cached = np.array([s.model.get(name, np.nan) for s in snaps], dtype=float)
+            else:
+                empty = np.full(self.structure.n_actors, np.nan)
+                cached = np.array([s.actors.get(name, empty) for s in snaps], dtype=float)
+            if len(self._arrays) > 256:
+                self._arrays.clear()
+            self._arrays[key] = cached
+        return cached
+
+    def model_series(self, name: str) -> np.ndarray:
+        return self._series("model", name)
+
+    def actor_series(self, name: str) -> np.ndarray:
+        """(turns + 1, actors); NaN where the column is not recorded."""
+        return self._series("actor", name)
+
+    def has_actor_column(self, name: str) -> bool:
+        return name in self.snapshots[0].actors
+
+    def margin(self) -> np.ndarray:
+        """deal value - BATNA per turn and actor (the model's `margin` column where it records one)."""
+        if self.has_actor_column("margin"):
+            return self.actor_series("margin")
+        return self.actor_series("deal_value") - self.actor_series("batna")
+
+    def ceasefire(self) -> np.ndarray:
+        return self.model_series("ceasefire") > 0.5
+
+    def log_until(self, turn: int) -> list[str]:
+        return [line for s in self.snapshots[1: turn + 1] for line in s.log]
+
+
+# --------------------------------------------------------------------------- who can block or break the deal
+
+
+ROLE_LABELS = {"veto": "veto player", "spoiler": "can break a truce", "armed": "armed, in a camp"}
+
+
+def parties(run: Run) -> list[tuple[int, str]]:
+    """(actor index, role) for every party that can block or break the deal: veto players (their consent is
+    needed), spoilers (they can break a truce they did not sign) and the other armed actors in a camp."""
+    w = run.structure
+    force0 = run.snapshots[0].actors.get("force", np.zeros(w.n_actors))
+    out = []
+    for i in range(w.n_actors):
+        if w.veto[i]:
+            out.append((i, "veto"))
+        elif w.spoiler[i]:
+            out.append((i, "spoiler"))
+        elif w.camp[i] >= 0 and force0[i] > 0:
+            out.append((i, "armed"))
+    return out
+
+
+def defection_threshold(model: CeasefireModel) -> float | None:
+    p = getattr(model.world, "p", {})
+    value = p.get("defection_threshold") if isinstance(p, dict) else None
+    return float(np.asarray(value).reshape(-1)[0]) if value is not None else None
+
+
+def margin_text(m: float) -> str:
+    """A margin with its sign, precise enough that a near-tie does not read as "-0.000"."""
+    return f"{m:+.4f}" if abs(m) < 0.001 else f"{m:+.3f}"
+
+
+@dataclass(frozen=True)
+class Why:
+    """The one-line answer to "what blocks a deal now" / "who broke it and by how much" at a turn."""
+
+    kind: str  # "start", "blocked", "within_reach", "agreed", "holding", "fragile", "broken"
+    text: str
+    actors: tuple[str, ...] = ()
+
+
+def why(run: Run, t: int) -> Why:
+    """What blocks a deal at turn t, or what holds or broke the ceasefire, in the model's terms (margins)."""
+    w = run.structure
+    names = w.actor_names
+    margin = run.margin()[t]
+    deal, batna = run.actor_series("deal_value")[t], run.actor_series("batna")[t]
+    engaged = run.actor_series("engaged")[t] > 0.5 if run.has_actor_column("engaged") else np.ones(w.n_actors, bool)
+    cf = run.ceasefire()
+    n_cf = run.model_series("n_ceasefires")
+    who = parties(run)
+    veto = [i for i, _ in who if w.veto[i] and engaged[i]]
+    checkers = [i for i, _ in who if (w.veto[i] or w.spoiler[i]) and engaged[i]]
+    threshold = defection_threshold(run.model)
+    p_fail = run.model_series("p_fail")[t]
+    risk = f" Anticipated failure risk of the deal {p_fail:.0%}." if np.isfinite(p_fail) else ""
+
+    def by(i: int) -> str:
+        return f"{names[i]} (deal {deal[i]:.3f} vs alternative {batna[i]:.3f}: {margin_text(margin[i])})"
+
+    if t == 0:
+        blockers = _blockers(run, t, veto, margin)
+        if blockers:
+            return Why("start", f"Before the first move the opening offer is blocked by "
+                                f"{_and([by(i) for i in blockers])}.", tuple(w.actor_ids[i] for i in blockers))
+        return Why("start", "Before the first move every veto player already prefers the opening offer.")
+    was, now = bool(cf[t - 1]), bool(cf[t])
+    if was and not now:
+        snap = run.snapshots[t]
+        breakers = snap.defectors if snap.defectors else [i for i in checkers if margin[i] < -(threshold or 0.0)]
+        gaps = [f"{names[i]}: its alternative beat the terms by {-margin[i]:.3f} ({batna[i]:.3f} vs {deal[i]:.3f})"
+                for i in breakers]
+        text = f"Week {t}: the ceasefire broke. " + ("; ".join(gaps) if gaps else "Nobody's margin explains it.")
+        return Why("broken", text + ".", tuple(w.actor_ids[i] for i in breakers))
+    if now and n_cf[t] > n_cf[t - 1]:
+        closest = min(veto, key=lambda i: margin[i]) if veto else None
+        tail = f" (the closest call: {by(closest)})" if closest is not None else ""
+        return Why("agreed", f"Week {t}: ceasefire agreed: every veto player values the deal at least as much as its "
+                             f"alternative{tail}.{risk}")
+    if now:
+        start = t
+        while start > 1 and cf[start - 1]:
+            start -= 1
+        weeks = t - start + 1
+        closest = min(checkers, key=lambda i: margin[i]) if checkers else None
+        if closest is None:
+            return Why("holding", f"Week {t}: the ceasefire holds (week {weeks} of this truce).{risk}")
+        if margin[closest] < 0:
+            limit = f"; it breaks its word once that exceeds {threshold:.3f}" if threshold is not None else ""
+            return Why("fragile", f"Week {t}: the ceasefire holds (week {weeks} of this truce), but {names[closest]}'s "
+                                  f"alternative beats the terms by {-margin[closest]:.3f}{limit}.{risk}",
+                       (w.actor_ids[closest],))
+        return Why("holding", f"Week {t}: the ceasefire holds (week {weeks} of this truce): every party prefers it; "
+                              f"closest to breaking: {by(closest)}.{risk}")
+    blockers = _blockers(run, t, veto, margin)
+    if blockers:
+        return Why("blocked", f"Week {t}: no deal. Blocked by {_and([by(i) for i in blockers])}.{risk}",
+                   tuple(w.actor_ids[i] for i in blockers))
+    closest = min(veto, key=lambda i: margin[i]) if veto else None
+    tail = f" (closest: {by(closest)})" if closest is not None else ""
+    return Why("within_reach", f"Week {t}: no ceasefire yet, but every veto player now prefers the deal on offer{tail}: "
+                               f"one can start next week.{risk}")
+
+
+def model_blocker(run: Run, t: int) -> int | None:
+    """The actor the model says blocks the offer at turn t (its `blocker` column), if it records one."""
+    value = run.snapshots[t].model.get("blocker")
+    return int(value) if value is not None and np.isfinite(value) and value >= 0 else None
+
+
+def _blockers(run: Run, t: int, veto: list[int], margin: np.ndarray) -> list[int]:
+    """Who blocks a deal at turn t: the actor the model names, then every engaged veto player whose alternative
+    beats the offer, the widest gap first."""
+    out = sorted((i for i in veto if margin[i] < 0), key=lambda i: margin[i])
+    named = model_blocker(run, t)
+    if named is not None:
+        out = [named] + [i for i in out if i != named]
+    return out
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def party_rows(run: Run, t: int) -> list[dict[str, Any]]:
+    """One row per party that can block or break the deal at turn t: role, deal value, BATNA, margin and, where
+    the model records them, its belief that its side prevails and its anticipated failure risk of the deal."""
+    w = run.structure
+    margin = run.margin()[t]
+    deal, batna = run.actor_series("deal_value")[t], run.actor_series("batna")[t]
+    extra = {name: run.actor_series(name)[t] for name in ("belief", "p_fail") if run.has_actor_column(name)}
+    rows = []
+    for i, role in parties(run):
+        row = {"actor": w.actor_ids[i], "name": w.actor_names[i], "role": role, "deal_value": float(deal[i]),
+               "batna": float(batna[i]), "margin": float(margin[i])}
+        for name, values in extra.items():
+            row[name] = float(values[i])
+        rows.append(row)
+    return rows
+
+
+# --------------------------------------------------------------------------- truces
+
+
+@dataclass(frozen=True)
+class Truce:
+    start: int  # first week under the ceasefire
+    end: int  # last week under it
+    broken_at: int | None  # the week it broke (None: still holding at the last turn shown)
+    breakers: tuple[str, ...] = ()
+
+    @property
+    def weeks(self) -> int:
+        return self.end - self.start + 1
+
+
+def truces(run: Run, upto: int | None = None) -> list[Truce]:
+    """Every period under ceasefire up to turn `upto`, with who broke it."""
+    t_max = run.turn if upto is None else upto
+    cf = run.ceasefire()[: t_max + 1]
+    out, start = [], None
+    for t in range(1, t_max + 1):
+        if cf[t] and start is None:
+            start = t
+        if not cf[t] and start is not None:
+            out.append(Truce(start, t - 1, t, why(run, t).actors))
             start = None
     if start is not None:
-        spans.append((start, float(history["turn"].iloc[-1]) + 0.5))
-    return spans
+        out.append(Truce(start, t_max, None))
+    return out
 
 
-def _shade_ceasefire(ax, spans) -> None:
-    for lo, hi in spans:
-        ax.axvspan(lo, hi, color="#a5d6a7", alpha=0.35, lw=0, zorder=0)
+def truce_stats(run: Run, upto: int | None = None) -> dict[str, int]:
+    found = truces(run, upto)
+    return {"weeks_under_ceasefire": sum(tr.weeks for tr in found), "truces": len(found),
+            "longest_truce": max((tr.weeks for tr in found), default=0),
+            "n_collapses": sum(tr.broken_at is not None for tr in found)}
 
 
-def camp_colour(model: CeasefireModel, index: int) -> str:
-    c = int(model.world.camp[index])
-    return CAMP_COLOURS[c % len(CAMP_COLOURS)] if c >= 0 else NO_CAMP_COLOUR
+# --------------------------------------------------------------------------- end of run
 
 
-# --------------------------------------------------------------------------- network
+def end_summary(run: Run) -> dict[str, Any]:
+    """The run's summary as the CLI reports it (`model.summary()`), completed from the history where the model
+    does not report a key (weeks under ceasefire, longest truce, collapses) and with each actor's casualties."""
+    summary = dict(run.model.summary())
+    stats = truce_stats(run)
+    for key in ("weeks_under_ceasefire", "longest_truce", "n_collapses"):
+        summary.setdefault(key, stats[key])
+    summary.setdefault("truces", stats["truces"])
+    w = run.structure
+    if "casualties_by_actor" not in summary:
+        if run.has_actor_column("casualties"):
+            casualties = run.actor_series("casualties")[-1]
+        else:
+            recorded = getattr(run.model.world, "casualties", None)
+            casualties = None if recorded is None else np.asarray(recorded)[0]
+        if casualties is not None:
+            summary["casualties_by_actor"] = {a: float(casualties[i]) for i, a in enumerate(w.actor_ids)}
+    return summary
+
+
+def outcome_label(outcome: str) -> str:
+    return OUTCOME_LABELS.get(outcome, outcome.replace("_", " "))
+
+
+def actor_outcomes(run: Run, summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per actor: camp, utility of how the run ended, force lost."""
+    w = run.structure
+    utilities = summary.get("utilities") or {}
+    casualties = summary.get("casualties_by_actor") or {}
+    rows = []
+    for i, a in enumerate(w.actor_ids):
+        c = int(w.camp[i])
+        rows.append({"actor": a, "name": w.actor_names[i], "camp": w.camp_ids[c] if c >= 0 else "",
+                     "utility": utilities.get(a), "casualties": casualties.get(a)})
+    return rows
+
+
+# --------------------------------------------------------------------------- network (this turn's moves)
 
 
 def turn_edges(model: CeasefireModel) -> list[tuple[str, str, str]]:
-    """(from actor id, to actor id, kind) for the pressure and concessions of the last turn played."""
+    """(from actor id, to actor id, kind) for the pressure and concessions of the last turn played: threats, strikes,
+    escalation, sanctions, arms supplies, concessions and (where the model reports it) breaking a truce."""
     report = model.last_report
     if report is None:
         return []
     w = model.world
-    ids = w.actor_ids
-    war = float(w.p["war_intensity"][0])
+    st = Structure.of(model)
+    ids = st.actor_ids
+    n = st.n_actors
+    war = float(np.asarray(w.p["war_intensity"])[0])
+    if hasattr(w, "event"):  # the second edition reports each actor's events of the turn
+        def ev(name: str) -> np.ndarray:
+            return np.asarray(w.event(name))[0]
+
+        threatened, struck, punished = ev("threatened") > 0.5, ev("struck") > 0.5, ev("punished") > 0
+        supplying, supplied, violated = ev("supplying") > 0.5, ev("supplied") > 0, ev("violated") > 0.5
+        sanctioning = np.asarray(w.sanctioning)[0] > 0.5
+        sanctions = [bool(act.sanction[0] > 0.5 and sanctioning[i]) for i, act in enumerate(report.actions)]
+    else:  # the first edition: the turn report's pressure events
+        pressure = report.pressure
+        threatened, struck = np.asarray(pressure.threatened)[0], np.asarray(pressure.carried_out)[0]
+        punished, supplied = np.asarray(pressure.punished_force)[0] > 0, np.asarray(pressure.supplied)[0] > 0
+        supplying = np.array([bool(act.supply[0]) for act in report.actions])
+        violated = np.zeros(n, dtype=bool)
+        sanctions = [bool(act.sanction[0]) for act in report.actions]
+    engaged = np.asarray(w.engaged)[0]
+    intensity, force, concession = (np.asarray(x)[0] for x in (w.intensity, w.force, w.concession))
+    enemy = np.asarray(w.enemy)
+    leaders = [int(x) for x in st.camp_leader]
+
+    def enemy_of(i: int) -> int | None:
+        cp = int(st.counterpart[i])
+        if enemy[i, cp]:
+            return cp
+        enemies = np.flatnonzero(enemy[i])
+        first_leader = [x for x in leaders if x in enemies]
+        return first_leader[0] if first_leader else (int(enemies[0]) if enemies.size else None)
+
     edges: list[tuple[str, str, str]] = []
-    for i, act in enumerate(report.actions):
-        cp = int(w.counterpart[i])
-        if report.pressure.threatened[0, i] and cp != i:
+    for i in range(n):
+        cp = int(st.counterpart[i])
+        if threatened[i] and cp != i:
             edges.append((ids[i], ids[cp], "threat"))
-        if report.pressure.carried_out[0, i]:
-            for j in np.flatnonzero(report.pressure.punished_force[0] > 0):
-                edges.append((ids[i], ids[j], "strike"))
-        if w.intensity[0, i] > war + _EPS and w.force[0, i] > 0:
-            target = cp if w.enemy[i, cp] else None
-            if target is None:
-                enemies = np.flatnonzero(w.enemy[i])
-                leaders = [int(w.camp_leader[c]) for c in range(len(w.camp_ids)) if int(w.camp_leader[c]) in enemies]
-                target = leaders[0] if leaders else (int(enemies[0]) if enemies.size else None)
-            if target is not None:
-                edges.append((ids[i], ids[target], "escalation"))
-        if act.sanction[0] and w.engaged[0, i] and cp != i:
+        if struck[i]:
+            edges += [(ids[i], ids[j], "strike") for j in np.flatnonzero(punished)]
+        if intensity[i] > war + _EPS and force[i] > 0 and (target := enemy_of(i)) is not None:
+            edges.append((ids[i], ids[target], "escalation"))
+        if violated[i] and (target := enemy_of(i)) is not None:
+            edges.append((ids[i], ids[target], "violation"))
+        if sanctions[i] and engaged[i] and cp != i:
             edges.append((ids[i], ids[cp], "sanction"))
-        if act.supply[0] and w.engaged[0, i]:
-            for j in np.flatnonzero((w.patron == i) & (report.pressure.supplied[0] > 0)):
-                edges.append((ids[i], ids[j], "supply"))
-        if w.concession[0, i] > _EPS and cp != i:
+        if supplying[i] and engaged[i]:
+            edges += [(ids[i], ids[j], "supply") for j in np.flatnonzero((st.patron == i) & supplied)]
+        if concession[i] > _EPS and cp != i:
             edges.append((ids[i], ids[cp], "concession"))
     return edges
 
 
-def network_layout(model: CeasefireModel) -> dict[str, tuple[float, float]]:
+def network_layout(model: CeasefireModel | Structure) -> dict[str, tuple[float, float]]:
     """Fixed positions: one column per camp (leader on top), actors without a camp along the bottom."""
-    w = model.world
+    w = model if isinstance(model, Structure) else Structure.of(model)
     pos: dict[str, tuple[float, float]] = {}
     n_camps = len(w.camp_ids)
     for c in range(n_camps):
@@ -267,214 +689,67 @@ def network_layout(model: CeasefireModel) -> dict[str, tuple[float, float]]:
         members.sort(key=lambda i: (i != w.camp_leader[c], i))
         x = -1.0 if n_camps == 1 else -1.0 + 2.0 * c / (n_camps - 1)
         for r, i in enumerate(members):
-            pos[w.actor_ids[i]] = (x + (0.25 if r % 2 else 0.0) * (1 if x <= 0 else -1), 1.0 - 2.0 * r / max(1, len(members)))
+            pos[w.actor_ids[i]] = (x + (0.3 if r % 2 else 0.0) * (1 if x <= 0 else -1), 1.0 - 2.0 * r / max(1, len(members)))
     loose = [i for i in range(w.n_actors) if w.camp[i] < 0]
     for r, i in enumerate(loose):
         if n_camps:
-            pos[w.actor_ids[i]] = (-0.3 + 0.6 * (r + 0.5) / len(loose), -1.2)
+            pos[w.actor_ids[i]] = (-0.4 + 0.8 * (r + 0.5) / len(loose), -1.3)
         else:  # no camps at all: a circle
             angle = 2 * np.pi * r / len(loose) + np.pi / 2
-            pos[w.actor_ids[i]] = (np.cos(angle), np.sin(angle))
+            pos[w.actor_ids[i]] = (float(np.cos(angle)), float(np.sin(angle)))
     return pos
-
-
-def network_figure(model: CeasefireModel) -> Figure:
-    """The actors: node size = force, colour = camp, arrows = this turn's pressure and concessions."""
-    import networkx as nx
-
-    w = model.world
-    graph = nx.MultiDiGraph()
-    graph.add_nodes_from(w.actor_ids)
-    edges = turn_edges(model)
-    pos = network_layout(model)
-    fig = Figure(figsize=(6.4, 4.8), dpi=100)
-    ax = fig.subplots()
-    force = np.asarray(w.force[0], dtype=float)
-    sizes = 600 + 2400 * np.sqrt(force / max(float(force.max()), _EPS))
-    colours = [camp_colour(model, i) for i in range(w.n_actors)]
-    edgecolors = ["black" if w.veto[i] else "white" for i in range(w.n_actors)]
-    nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=sizes, node_color=colours, edgecolors=edgecolors,
-                           linewidths=2.0, alpha=[0.9 if w.engaged[0, i] else 0.3 for i in range(w.n_actors)])
-    nx.draw_networkx_labels(graph, pos, ax=ax, labels={a: a for a in w.actor_ids}, font_color="white", font_size=9,
-                            font_weight="bold")
-    seen: dict[tuple[str, str], int] = {}
-    for src, dst, kind in edges:
-        n = seen.get((src, dst), 0)
-        seen[(src, dst)] = n + 1
-        colour, style, _ = EDGE_STYLE[kind]
-        nx.draw_networkx_edges(graph, pos, ax=ax, edgelist=[(src, dst)], edge_color=colour, style=style, width=2.5,
-                               arrows=True, arrowstyle="-|>", arrowsize=16, node_size=list(sizes),
-                               connectionstyle=f"arc3,rad={0.12 + 0.12 * n}")
-    handles = [Line2D([], [], marker="o", ls="", color=CAMP_COLOURS[c % len(CAMP_COLOURS)], ms=9, label=f"{camp} camp")
-               for c, camp in enumerate(w.camp_ids)]
-    if (w.camp < 0).any():
-        handles.append(Line2D([], [], marker="o", ls="", color=NO_CAMP_COLOUR, ms=9, label="no camp"))
-    for kind in dict.fromkeys(k for _, _, k in edges):
-        colour, style, label = EDGE_STYLE[kind]
-        handles.append(Line2D([], [], color=colour, ls=style, lw=2.5, label=label))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=4, fontsize=8, frameon=False)
-    names = ", ".join(f"{a}={n}" for a, n in zip(w.actor_ids, w.actor_names, strict=True) if a != n)
-    title = f"Actors at turn {model.turn}" + ("" if edges else (" (no moves yet)" if model.turn == 0 else " (no pressure or concessions)"))
-    ax.set_title(title + "\nnode size = force; black ring = veto player; arrows = this turn's moves", fontsize=9)
-    if names:
-        fig.text(0.01, 0.005, names, fontsize=6, color="#555", wrap=True)
-    ax.set_axis_off()
-    ax.margins(0.18)
-    fig.subplots_adjust(left=0.02, right=0.98, top=0.9, bottom=0.18)
-    return fig
-
-
-# --------------------------------------------------------------------------- time series
-
-
-def _x_axis(ax, model: CeasefireModel) -> None:
-    ax.set_xlim(-0.5, max(model.turns, 1) + 0.5)
-
-
-def demands_figure(model: CeasefireModel) -> Figure:
-    """Demands on each issue over time, with the deal on offer (black dashed) and ceasefires shaded green."""
-    hist, actors = model_history(model), actor_history(model)
-    w = model.world
-    issues = list(w.issue_ids)
-    spec_issues = {i.id: i for i in model.spec.issues}
-    cols = min(3, len(issues))
-    rows = int(np.ceil(len(issues) / cols))
-    fig = Figure(figsize=(4.2 * cols, 2.7 * rows + 0.6), dpi=100)
-    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False).ravel())
-    spans = ceasefire_spans(hist)
-    for ax, issue in zip(axes, issues, strict=False):
-        _shade_ceasefire(ax, spans)
-        for i, aid in enumerate(w.actor_ids):
-            sub = actors[actors["actor"] == aid]
-            veto = bool(w.veto[i])
-            ax.plot(sub["turn"], sub[f"demand_{issue}"], color=camp_colour(model, i), lw=2.2 if veto else 0.9,
-                    alpha=1.0 if veto else 0.45, label=w.actor_names[i] if veto else None)
-        ax.plot(hist["turn"], hist[f"offer_{issue}"], color="black", ls="--", lw=1.8, label="deal on offer")
-        spec = spec_issues.get(issue)
-        ax.set_title(issue, fontsize=10, fontweight="bold", pad=16)
-        if spec is not None and (spec.low or spec.high):
-            ax.text(0.5, 1.02, f"0 = {_short(spec.low)}  ·  1 = {_short(spec.high)}", transform=ax.transAxes, ha="center",
-                    va="bottom", fontsize=7, color="#444")
-        ax.tick_params(axis="y", labelsize=8)
-        ax.set_ylim(-0.05, 1.05)
-        _x_axis(ax, model)
-        ax.tick_params(axis="x", labelsize=8)
-    for ax in axes[len(issues):]:
-        ax.set_axis_off()
-    handles, labels = axes[0].get_legend_handles_labels()
-    handles.append(Line2D([], [], color=NO_CAMP_COLOUR, lw=0.9, alpha=0.6))
-    labels.append("other actors (thin, camp colour)")
-    handles.append(plt_patch("#a5d6a7", 0.6))
-    labels.append("ceasefire in force")
-    fig.legend(handles, labels, loc="lower center", ncol=min(5, len(labels)), fontsize=8, frameon=False)
-    fig.suptitle(f"Demands per issue over time (turn {model.turn})", fontsize=11)
-    fig.subplots_adjust(left=0.04, right=0.98, top=1 - 0.75 / fig.get_figheight(), bottom=0.75 / fig.get_figheight(),
-                        wspace=0.18, hspace=0.6)
-    return fig
-
-
-def plt_patch(colour: str, alpha: float):
-    from matplotlib.patches import Patch
-
-    return Patch(color=colour, alpha=alpha)
-
-
-def forces_figure(model: CeasefireModel) -> Figure:
-    """Each actor's force over time, coloured by camp."""
-    actors, hist = actor_history(model), model_history(model)
-    w = model.world
-    fig = Figure(figsize=(6.4, 3.6), dpi=100)
-    ax = fig.subplots()
-    _shade_ceasefire(ax, ceasefire_spans(hist))
-    styles = ["-", "--", ":", "-."]
-    seen_camp: dict[int, int] = {}
-    for i, aid in enumerate(w.actor_ids):
-        c = int(w.camp[i])
-        n = seen_camp.get(c, 0)
-        seen_camp[c] = n + 1
-        sub = actors[actors["actor"] == aid]
-        ax.plot(sub["turn"], sub["force"], color=camp_colour(model, i), ls=styles[n % len(styles)],
-                lw=2.2 if w.veto[i] else 1.4, label=w.actor_names[i])
-    _x_axis(ax, model)
-    ax.set_xlabel("turn (week)")
-    ax.set_ylabel(f"force ({model.spec.name} units)" if not model.spec.force_unit else "force")
-    ax.set_title(f"Forces over time (turn {model.turn})", fontsize=11)
-    ax.legend(fontsize=7, ncol=1, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    fig.subplots_adjust(left=0.1, right=0.72, top=0.9, bottom=0.14)
-    return fig
-
-
-def deal_batna_figure(model: CeasefireModel) -> Figure:
-    """Each veto player's value of the deal at stake against its best alternative (BATNA), over time."""
-    actors, hist = actor_history(model), model_history(model)
-    w = model.world
-    vetoes = [i for i in range(w.n_actors) if w.veto[i]] or list(range(min(2, w.n_actors)))
-    fig = Figure(figsize=(6.4, 2.3 * len(vetoes) + 0.5), dpi=100)
-    axes = np.atleast_1d(fig.subplots(len(vetoes), 1, squeeze=False).ravel())
-    spans = ceasefire_spans(hist)
-    for ax, i in zip(axes, vetoes, strict=True):
-        sub = actors[actors["actor"] == w.actor_ids[i]]
-        t, deal, batna = sub["turn"].to_numpy(), sub["deal_value"].to_numpy(), sub["batna"].to_numpy()
-        _shade_ceasefire(ax, spans)
-        ax.plot(t, deal, color="#1b5e20", lw=2.2, marker="o" if len(t) < 15 else None, ms=3, label="deal value V")
-        ax.plot(t, batna, color="#b71c1c", lw=2.2, ls="--", label="BATNA (best alternative)")
-        ax.fill_between(t, deal, batna, where=deal >= batna, color="#66bb6a", alpha=0.25, interpolate=True, lw=0)
-        ax.fill_between(t, deal, batna, where=deal < batna, color="#ef5350", alpha=0.2, interpolate=True, lw=0)
-        verdict = "deal beats its alternative" if deal[-1] >= batna[-1] else "its alternative beats the deal"
-        ax.set_title(f"{w.actor_names[i]}: {verdict} ({deal[-1]:.2f} vs {batna[-1]:.2f})", fontsize=10)
-        ax.set_ylabel("value", fontsize=8)
-        _x_axis(ax, model)
-        ax.legend(fontsize=7, loc="lower right", frameon=False)
-    axes[-1].set_xlabel("turn (week)")
-    fig.suptitle("Each veto player: deal value vs BATNA (a deal needs V ≥ BATNA for all)", fontsize=10)
-    h = fig.get_figheight()
-    fig.subplots_adjust(left=0.1, right=0.97, top=1 - 0.75 / h, bottom=0.45 / h, hspace=0.5)
-    return fig
 
 
 # --------------------------------------------------------------------------- banner and log
 
 
-def ceasefire_since(model: CeasefireModel) -> int | None:
-    """The turn the ceasefire in force was agreed (None if none is in force)."""
-    if not model.ceasefire_in_force:
-        return None
-    cf = model_history(model)["ceasefire"].astype(bool).to_numpy()
-    start = len(cf) - 1
-    while start > 0 and cf[start - 1]:
-        start -= 1
-    return int(model_history(model)["turn"].iloc[start])
+def terms_text(run: Run, t: int) -> str:
+    """The deal on offer at turn t (the terms agreed, when a ceasefire starts or holds)."""
+    snap = run.snapshots[t]
+    return ", ".join(f"{issue} {snap.model.get(f'offer_{issue}', np.nan):.2f}" for issue in run.structure.issue_ids)
 
 
-def terms_text(model: CeasefireModel) -> str:
-    terms = model.world.terms[0]
-    if not np.all(np.isfinite(terms)):
-        return ""
-    return ", ".join(f"{issue} {terms[k]:.2f}" for k, issue in enumerate(model.world.issue_ids))
-
-
-def banner(model: CeasefireModel) -> tuple[str, str]:
-    """(kind, text): kind is "ceasefire", "collapsed", "fighting" or "start"; the text says the state and terms."""
-    w = model.world
-    finished = "" if model.running else " Run finished."
-    if model.turn == 0:
-        return "start", f"Turn 0 of {model.turns}: no ceasefire; the parties have not moved yet. Press Step or Play."
-    if model.ceasefire_in_force:
-        since = ceasefire_since(model)
-        return "ceasefire", (f"CEASEFIRE IN FORCE since turn {since} (turn {model.turn} of {model.turns}); "
-                             f"terms: {terms_text(model)}.{finished}")
-    n = int(w.n_ceasefires[0])
+def banner(run: Run, t: int | None = None) -> tuple[str, str]:
+    """(kind, text) at turn t: kind is "ceasefire", "collapsed", "fighting" or "start"."""
+    t = run.turn if t is None else t
+    finished = " Run finished." if (t == run.turn and not run.running) else ""
+    of = f"week {t} of {run.turns}"
+    if t == 0:
+        return "start", f"Week 0 of {run.turns}: no ceasefire; the parties have not moved yet. Press Step or Play."
+    cf = run.ceasefire()
+    if cf[t]:
+        start = t
+        while start > 1 and cf[start - 1]:
+            start -= 1
+        return "ceasefire", f"CEASEFIRE IN FORCE since week {start} ({of}).{finished}"
+    n = int(run.model_series("n_ceasefires")[t])
     if n > 0:
-        return "collapsed", (f"NO CEASEFIRE: {n} agreed so far, none in force (turn {model.turn} of {model.turns}); "
-                             f"last terms: {terms_text(model)}.{finished}")
-    return "fighting", f"NO CEASEFIRE: no deal yet, fighting goes on (turn {model.turn} of {model.turns}).{finished}"
+        return "collapsed", f"NO CEASEFIRE: {n} agreed so far, none in force ({of}).{finished}"
+    return "fighting", f"NO CEASEFIRE: no deal yet, fighting goes on ({of}).{finished}"
 
 
-def log_newest_first(lines: list[str], limit: int | None = None) -> list[str]:
-    """The event log newest turn first (lines within a turn keep their order)."""
+LOG_KINDS = ("ceasefire", "diplomacy", "force", "routine")
+
+
+def log_kind(line: str) -> str:
+    """What a log line is about: the ceasefire itself, diplomacy (concessions, links, threats, sanctions,
+    withdrawals), force (fighting, escalation, arms supplies), or routine (a party holding its demands)."""
+    body = line.split(": ", 1)[1] if ": " in line else line
+    if body.startswith(("CEASEFIRE", "incident")) or " breaks the truce" in body:
+        return "ceasefire"
+    if body.startswith(("fighting:", "battle:")) or " escalates" in body or " supplies " in body:
+        return "force"
+    if body.endswith("holds its demands"):
+        return "routine"
+    return "diplomacy"
+
+
+def log_newest_first(lines: list[str], limit: int | None = None, only: frozenset[str] | None = None) -> list[str]:
+    """The event log newest turn first (lines within a turn keep their order); `only` keeps those kinds."""
     by_turn: dict[str, list[str]] = {}
     for line in lines:
-        by_turn.setdefault(line.split(":", 1)[0], []).append(line)
+        if only is None or log_kind(line) in only:
+            by_turn.setdefault(line.split(":", 1)[0], []).append(line)
     out = [line for turn in reversed(list(by_turn)) for line in by_turn[turn]]
     return out[:limit] if limit is not None else out
 
@@ -482,110 +757,91 @@ def log_newest_first(lines: list[str], limit: int | None = None) -> list[str]:
 # --------------------------------------------------------------------------- compare
 
 
+class Cancelled(Exception):
+    """The user cancelled a comparison."""
+
+
 def compare_strategies(settings: Settings, runs: int = 1000, progress: Callable[[int, int], None] | None = None,
-                       us_strategies: tuple[str, ...] = US_STRATEGIES) -> pd.DataFrame:
+                       us_strategies: tuple[str, ...] = US_STRATEGIES, cancel: threading.Event | None = None) -> pd.DataFrame:
     """Every US strategy over `runs` replicates with the other settings unchanged (ensemble engine; common random
     numbers: replicate r has the same seed under every strategy). One row per run. `progress(done, total)` is called
-    as runs finish."""
+    as runs finish; setting `cancel` stops at the next batch of runs (raising Cancelled)."""
     from runs.compare import run_strategies
 
     if settings.us_strategy is None:
         raise CeasefireError(f"{settings.scenario}: no US actor, so there are no US strategies to compare")
     if not 1 <= runs <= 200_000:
         raise CeasefireError(f"replicates {runs}: use a whole number from 1 to 200000")
-    spec = load_scenario(settings.scenario)
     params = settings.params() | {"params.turns": settings.turns}
     total, done = runs * len(us_strategies), [0]
 
     def advance(n: int) -> None:
         done[0] += n
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
         if progress is not None:
             progress(done[0], total)
 
+    if cancel is not None and cancel.is_set():
+        raise Cancelled()
     others = {k: v for k, v in settings.strategies().items() if k != "USA"}
-    return run_strategies(spec, us_strategies, runs, settings.seed, params=params, progress=advance, strategies=others)
+    return run_strategies(settings.spec, us_strategies, runs, settings.seed, params=params, progress=advance,
+                          strategies=others)
 
 
 def outcome_shares(runs: pd.DataFrame) -> pd.DataFrame:
     """Per US strategy and outcome: count, share and 95% Wilson interval (plus "ever agreed")."""
     from runs.stats import wilson_interval
 
+    seen = set(runs["outcome"].astype(str))
+    outcomes = [o for o in OUTCOME_ORDER if o in seen or o in OUTCOMES] + sorted(seen - set(OUTCOME_ORDER))
     rows = []
     for strategy, group in runs.groupby(runs["us_strategy"].astype(str), sort=False):
         n = len(group)
         outcome = group["outcome"].astype(str)
-        counts = {o: int((outcome == o).sum()) for o in OUTCOMES}
+        counts = {o: int((outcome == o).sum()) for o in outcomes}
         counts["ever_agreed"] = int(group["ever_agreed"].astype(bool).sum())
-        for outcome, k in counts.items():
+        for name, k in counts.items():
             lo, hi = wilson_interval(k, n)
-            rows.append({"us_strategy": strategy, "outcome": outcome, "runs": n, "count": k, "share": k / n,
+            rows.append({"us_strategy": strategy, "outcome": name, "runs": n, "count": k, "share": k / n,
                          "lo": lo, "hi": hi})
     return pd.DataFrame(rows)
 
 
-def shares_table(shares: pd.DataFrame) -> pd.DataFrame:
-    """Wide table for display: one row per strategy, "share [lo, hi]" per outcome, best holding share first."""
-    wide = {}
-    for (strategy, outcome), row in shares.set_index(["us_strategy", "outcome"]).iterrows():
-        wide.setdefault(strategy, {"US strategy": strategy, "runs": int(row["runs"])})
-        wide[strategy][outcome] = f"{row['share']:.1%} [{row['lo']:.1%}, {row['hi']:.1%}]"
-        if outcome == "holding":
-            wide[strategy]["_key"] = row["share"]
-    table = pd.DataFrame(list(wide.values())).sort_values("_key", ascending=False).drop(columns="_key")
-    return table.rename(columns={"holding": "holding at end", "collapsed": "agreed then collapsed",
-                                 "no_deal": "never agreed", "ever_agreed": "ever agreed"})
+def best_outcome(shares: pd.DataFrame) -> str:
+    """The outcome strategies are ranked by: the most lasting ceasefire the engine reports."""
+    present = set(shares["outcome"])
+    return next(o for o in OUTCOME_ORDER if o in present)
 
 
-def outcome_figure(shares: pd.DataFrame) -> Figure:
-    """Outcome shares per US strategy with 95% Wilson intervals."""
-    strategies = list(dict.fromkeys(shares["us_strategy"]))
-    fig = Figure(figsize=(7.0, 0.55 * len(strategies) + 1.6), dpi=100)
-    ax = fig.subplots()
-    y = np.arange(len(strategies))
-    height = 0.8 / len(OUTCOMES)
-    for n, outcome in enumerate(OUTCOMES):
-        sub = shares[shares["outcome"] == outcome].set_index("us_strategy").loc[strategies]
-        offset = (n - (len(OUTCOMES) - 1) / 2) * height
-        err = np.clip(np.vstack([sub["share"] - sub["lo"], sub["hi"] - sub["share"]]), 0.0, None)
-        ax.barh(y + offset, sub["share"], height=height, color=OUTCOME_COLOURS[outcome], xerr=err,
-                error_kw={"elinewidth": 1, "capsize": 2, "ecolor": "black"}, label=OUTCOME_LABELS[outcome])
-    ax.set_yticks(y, strategies, fontsize=9)
-    ax.invert_yaxis()
-    ax.set_xlim(0, 1)
-    ax.set_xlabel("share of runs (95% Wilson interval)")
-    n_runs = int(shares["runs"].iloc[0]) if len(shares) else 0
-    ax.set_title(f"Outcome by US strategy ({n_runs:,} runs each)", fontsize=11)
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.5 / fig.get_figheight() - 0.05), ncol=3, frameon=False)
-    h = fig.get_figheight()
-    fig.subplots_adjust(left=0.22, right=0.97, top=1 - 0.35 / h, bottom=0.95 / h)
-    return fig
+def ranking(shares: pd.DataFrame) -> list[str]:
+    """US strategies, best first: by share of the best outcome, then by share ever agreed."""
+    best = best_outcome(shares)
+    wide = shares.pivot(index="us_strategy", columns="outcome", values="share")
+    order = wide.sort_values([best, "ever_agreed"], ascending=False, kind="stable")
+    return [str(s) for s in order.index]
 
 
-def time_to_ceasefire(runs: pd.DataFrame, turns: int) -> pd.DataFrame:
+def shares_table(shares: pd.DataFrame, runs: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per strategy in ranked order: share and 95% interval per outcome, and the median week of the first
+    ceasefire among runs that agreed."""
+    order = ranking(shares)
+    table = []
+    for rank, strategy in enumerate(order, 1):
+        sub = shares[shares["us_strategy"] == strategy].set_index("outcome")
+        row: dict[str, Any] = {"rank": rank, "US strategy": strategy, "runs": int(sub["runs"].iloc[0])}
+        for outcome in sub.index:
+            row[outcome] = (float(sub.at[outcome, "share"]), float(sub.at[outcome, "lo"]), float(sub.at[outcome, "hi"]))
+        if runs is not None:
+            first = runs.loc[runs["us_strategy"].astype(str) == strategy, "first_agreed_turn"].to_numpy()
+            agreed = first[first >= 0]
+            row["median_first_week"] = float(np.median(agreed)) if agreed.size else None
+        table.append(row)
+    return pd.DataFrame(table)
+
+
+def time_to_ceasefire(runs: pd.DataFrame, turns: int, order: list[str] | None = None) -> pd.DataFrame:
     """Share of runs with a first ceasefire by each turn (0..turns), per US strategy: columns = strategies."""
     from runs.compare import agreed_by_turn
 
-    return agreed_by_turn(runs, turns)
-
-
-def time_to_ceasefire_figure(runs: pd.DataFrame, turns: int) -> Figure:
-    """Time-to-first-ceasefire curves: share of runs agreed by each turn, per US strategy."""
-    curves = time_to_ceasefire(runs, turns)
-    fig = Figure(figsize=(7.0, 3.8), dpi=100)
-    ax = fig.subplots()
-    cmap = __import__("matplotlib").colormaps["tab10"]
-    for n, strategy in enumerate(curves.columns):
-        ax.step(curves.index, curves[strategy], where="post", color=cmap(n % 10), lw=2, label=strategy)
-    ax.set_xlim(0, turns)
-    ax.set_ylim(0, 1)
-    ax.set_xlabel("turn (week)")
-    ax.set_ylabel("share of runs with a first ceasefire")
-    ax.set_title("Time to first ceasefire", fontsize=11)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    ax.grid(alpha=0.3)
-    fig.subplots_adjust(left=0.1, right=0.74, top=0.9, bottom=0.13)
-    return fig
-
-
-def _short(text: str, n: int = 30) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
+    return agreed_by_turn(runs, turns, order=order)
