@@ -68,15 +68,18 @@ def choose(name: str, strategy_params: Mapping[str, Mapping[str, Any]] | None = 
     if not params and noise == 0.0:
         return str(name)
     try:
-        return Choice(str(name), params, noise).checked()
+        built = strategies.get(str(name), **params)
     except StrategyParamError as exc:
         raise CeasefireError(f"--strategy-param {exc}") from None
+    # Keep the values as the strategy read them (6, not "6"; False, not "false").
+    return Choice(str(name), {k: getattr(built.params, k) for k in params}, noise)
 
 
 def assign(scenario: Scenario, us_strategy: str | None = None, overrides: Mapping[str, str] | None = None,
-           strategy_params: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, str]:
+           strategy_params: Mapping[str, Mapping[str, Any]] | None = None, in_use_only: bool = False) -> dict[str, str]:
     """Strategy per actor id: scenario defaults, then `us_strategy` for USA, then `overrides`, each with its
-    parameters from `strategy_params` ({strategy: {param: value}}).
+    parameters from `strategy_params` ({strategy: {param: value}}). With `in_use_only`, parameters for strategies
+    no actor plays are passed over (one run of a comparison that checked them against all its runs).
 
     Raises:
         CeasefireError: an unknown actor or strategy, `us_strategy` for a scenario without a USA, or a strategy
@@ -94,6 +97,8 @@ def assign(scenario: Scenario, us_strategy: str | None = None, overrides: Mappin
         if actor_id not in chosen:
             raise CeasefireError(f"{scenario.label}: --strategy {actor_id}=...: unknown actor; allowed: {', '.join(chosen)}")
         chosen[actor_id] = check_strategy_name(name, f"--strategy {actor_id}")
+    if strategy_params and in_use_only:
+        strategy_params = {k: v for k, v in strategy_params.items() if k in chosen.values()}
     if strategy_params:
         check_strategy_params(strategy_params, chosen.values())
     return {actor_id: choose(name, strategy_params) for actor_id, name in chosen.items()}
@@ -133,9 +138,9 @@ def _same(given: Any, value: Any) -> bool:
 
 def configure(scenario: Scenario, us_strategy: str | None = None, overrides: Mapping[str, str] | None = None,
               strategy_params: Mapping[str, Mapping[str, Any]] | None = None,
-              params: Mapping[str, Any] | None = None) -> tuple[dict[str, str], dict[str, Any]]:
+              params: Mapping[str, Any] | None = None, in_use_only: bool = False) -> tuple[dict[str, str], dict[str, Any]]:
     """`assign`, and the run parameters with the strategies' rule overrides merged in."""
-    chosen = assign(scenario, us_strategy, overrides, strategy_params)
+    chosen = assign(scenario, us_strategy, overrides, strategy_params, in_use_only)
     return chosen, dict(params or {}) | rule_overrides(chosen, params)
 
 

@@ -25,6 +25,7 @@ def compare(
     as_json: Annotated[bool, typer.Option("--json", help="print the rows as JSON")] = False,
     versus_russia: Annotated[str | None, typer.Option("--versus-russia", help="comma-separated Russian strategies, or all: the US x Russia matrix")] = None,
     workers: Annotated[int | None, typer.Option("--workers", min=1, help="local processes (default: one per core); same result for any number")] = None,
+    strategy_param: Annotated[list[str], typer.Option("--strategy-param", help="STRATEGY.PARAM=VALUE, repeatable (see `ceasefire strategies`)")] = [],  # noqa: B006
 ) -> None:
     """Compare US strategies: ranked table with 95% intervals and paired differences against a baseline."""
     from agents.strategies import RUSSIA_STRATEGIES, US_STRATEGIES, names
@@ -36,6 +37,8 @@ def compare(
     if baseline not in names():
         raise CeasefireError(f"--baseline {baseline}: unknown strategy; allowed: {', '.join(names())}")
     turns = None
+    if from_ is not None and strategy_param:
+        raise CeasefireError("--strategy-param: not with --from (the batch's runs were made with their own parameters)")
     if from_ is not None:
         from runs.batch import load_metadata, load_results
 
@@ -67,7 +70,11 @@ def compare(
         if baseline not in us_list:
             raise CeasefireError(f"--baseline {baseline}: not among --strategies ({', '.join(us_list)})")
         turns = spec.params.turns
-        data = _run_with_progress(spec, us_list, runs, seed, rus_list, quiet=as_json, workers=workers or os.cpu_count() or 1)
+        from model.assignment import parse_strategy_params
+        from runs.cli import parse_pairs
+
+        data = _run_with_progress(spec, us_list, runs, seed, rus_list, quiet=as_json, workers=workers or os.cpu_count() or 1,
+                                  strategy_params=parse_strategy_params(parse_pairs(strategy_param, "--strategy-param")))
         metadata = {"title": f"Strategy comparison: {spec.name}", "scenario": spec.name, "runs_per_strategy": runs,
                     "seed": seed, "us_strategies": us_list, "russian_strategies": rus_list or [spec.actor("RUS").strategy if "RUS" in spec.actor_ids else None],
                     "package_version": _package_version(), "created": _now()}
@@ -92,7 +99,7 @@ def compare(
         typer.echo(f"report: {paths['report']}", err=True)
 
 
-def _run_with_progress(spec, us_list, runs, seed, rus_list, quiet, workers=1):  # type: ignore[no-untyped-def]
+def _run_with_progress(spec, us_list, runs, seed, rus_list, quiet, workers=1, strategy_params=None):  # type: ignore[no-untyped-def]
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -103,7 +110,7 @@ def _run_with_progress(spec, us_list, runs, seed, rus_list, quiet, workers=1):  
                   console=Console(stderr=True), transient=True, disable=quiet) as bar:
         task = bar.add_task("runs", total=total)
         return run_strategies(spec, us_list, runs, seed, russia=rus_list, progress=lambda n: bar.advance(task, n),
-                              workers=workers)
+                              workers=workers, strategy_params=strategy_params)
 
 
 def _print_table(table, versus, baseline, title) -> None:  # type: ignore[no-untyped-def]

@@ -26,10 +26,15 @@ def run_one(
     turns: int | None = None,
     params: Mapping[str, Any] | None = None,
     engine: str = "mesa",
+    strategy_params: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Run once; returns {"summary": dict, "log": [lines], "headline": str}. Both engines give the same result."""
+    """Run once; returns {"summary": dict, "log": [lines], "headline": str}. Both engines give the same result.
+    `strategy_params` gives strategies' parameters ({strategy: {param: value}}, see `model.assignment`)."""
     if engine not in ENGINES:
         raise CeasefireError(f"--engine {engine!r}: allowed: {', '.join(ENGINES)}")
+    if strategy_params:
+        chosen, params = assignment.configure(spec, us_strategy, strategies, strategy_params, params)
+        us_strategy, strategies = None, chosen
     if engine == "mesa":
         model = CeasefireModel(spec, us_strategy=us_strategy, strategies=strategies, turns=turns, params=params, rng=seed)
         summary, log = model.run(), model.log
@@ -42,6 +47,8 @@ def run_one(
                     "turns_played": int(overrides.get("params.turns", spec.params.turns)),
                     "seed": seed, "scenario": spec.name, "strategies": chosen}
         log = result.log
+    summary["strategy_params"] = {a: dict(getattr(s, "params", ())) for a, s in summary["strategies"].items()
+                                  if getattr(s, "params", ())}
     return {"summary": summary, "log": log, "headline": headline(summary)}
 
 

@@ -473,3 +473,44 @@ def test_trembles_hit_the_same_runs_and_weeks_whatever_the_strategy():
         assert not (changed & (u >= 0.2)).any(), name  # only trembling runs differ from the intended move
     assert 0.1 < (u < 0.2).mean() < 0.3
     assert not Trembling(strategies.get("hold_firm"), 0.2).decide(observe(world)).withdraw.any()
+
+
+# --- the command line -----------------------------------------------------------------------------------------
+
+def test_strategies_command_lists_every_parameter_with_default_and_range():
+    from typer.testing import CliRunner
+
+    from runs.cli import app
+
+    out = CliRunner().invoke(app, ["strategies"]).stdout
+    for cls in strategies.STRATEGIES:
+        for f in cls.Params.specs():
+            assert f"{cls.name}.{f.name} = " in out
+    assert "or_else.deadline = threat_period (the mechanism constant)  [whole 1..26]" in out
+
+
+def test_run_and_compare_take_strategy_parameters_and_refuse_bad_ones_in_one_line():
+    import json
+
+    from typer.testing import CliRunner
+
+    from runs.cli import app
+
+    runner = CliRunner()
+    ok = runner.invoke(app, ["run", "--us-strategy", "or_else", "--turns", "6", "--json",
+                             "--strategy-param", "or_else.deadline=6", "--strategy-param", "or_else.enforce=false"])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.stdout)["strategy_params"] == {"USA": {"deadline": 6, "enforce": False}}
+    ok = runner.invoke(app, ["compare", "--runs", "2", "--workers", "1", "--strategies", "concede,or_else", "--json",
+                             "--strategy-param", "or_else.deadline=6", "--strategy-param", "concede.step=0.2"])
+    assert ok.exit_code == 0, ok.output
+    for args, message in (
+        (["run", "--strategy-param", "or_else.deadline=6"], "or_else is not played in this run"),
+        (["run", "--us-strategy", "or_else", "--strategy-param", "or_else.deadline=0"], "or_else.deadline=0: not allowed"),
+        (["run", "--strategy-param", "concede.pace=1"], "concede.pace: unknown parameter; allowed: step, limit"),
+        (["run", "--strategy-param", "nonsense.x=1"], "unknown strategy 'nonsense'"),
+        (["compare", "--runs", "1", "--strategies", "concede", "--strategy-param", "linkage.patience=2"],
+         "linkage is not played"),
+    ):
+        bad = runner.invoke(app, args)
+        assert bad.exit_code == 2 and message in bad.stderr and len(bad.stderr.strip().splitlines()) == 1, bad.stderr
