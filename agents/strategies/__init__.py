@@ -75,7 +75,7 @@ class Choice(str):
 
     Args:
         name: a registered strategy name.
-        params: parameter values by name (validated when built; `Choice.checked` validates at once).
+        params: parameter values by name (validated when built; `model.assignment.choose` validates at once).
         noise: the share of its moves that tremble (`agents.strategies.noise`), 0 for none.
     """
 
@@ -101,13 +101,6 @@ class Choice(str):
         inner = ", ".join(f"{k}={_text(v)}" for k, v in self.params)
         return f"{self}({inner})" if inner else str(self)
 
-    def checked(self) -> Choice:
-        """Self, after building once (StrategyParamError or KeyError if something is wrong)."""
-        get(str(self), **dict(self.params))
-        return self
-
-    def with_noise(self, noise: float) -> Choice:
-        return Choice(str(self), dict(self.params), noise)
 
 
 def _text(value: Any) -> str:
