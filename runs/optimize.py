@@ -246,13 +246,32 @@ def optimize(spec: Scenario, worlds: Worlds | None = None, us: Iterable[str] | N
     worlds_table = pd.concat(per_world, ignore_index=True)
     table = table.merge(robustness(worlds_table), on="trial")
     table["pareto"] = pareto_mask(table[["p_durable", "us_utility"]].to_numpy())
-    front = (table[table["pareto"]].sort_values(["p_durable", "us_utility"], ascending=[False, False])
-             .drop_duplicates("policy").reset_index(drop=True))
+    front = pareto_front(table)
     settings = {"scenario": spec.name, "seed": seed, "population": population, "generations": generations,
                 "worlds": worlds.n, "replicates": worlds.replicates, "uncertainties": worlds.names,
                 "us_strategies": us_list}
     return Search(scenario=spec.name, trials=table, pareto=front, per_world=worlds_table, worlds=worlds,
                   settings=settings)
+
+
+OUTCOME_COLUMNS = ("p_durable", "us_utility", "worst_decile_durable", "worst_decile_utility", "regret_durable",
+                   "regret_utility")
+
+
+def pareto_front(trials: pd.DataFrame) -> pd.DataFrame:
+    """The Pareto candidates, one row per distinct result: policies that played out identically in every run (their
+    differing parameters never came into play, e.g. a deadline when every deal is signed in week 1) are one row,
+    the first found, with `equivalent` counting the distinct policies and `policies` listing them."""
+    front = trials[trials["pareto"]].drop_duplicates("policy")
+    key = front[list(OUTCOME_COLUMNS)].round(12).astype(str).agg("|".join, axis=1)
+    rows = []
+    for _, group in front.groupby(key, sort=False):
+        row = group.iloc[0].copy()
+        row["equivalent"] = len(group)
+        row["policies"] = list(group["policy"])
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    return out.sort_values(["p_durable", "us_utility"], ascending=[False, False]).reset_index(drop=True)
 
 
 def check_budget(population: int, generations: int) -> None:

@@ -71,13 +71,14 @@ def print_search(result) -> None:  # type: ignore[no-untyped-def]
     s = result.settings
     table = Table(title=f"Pareto set of US policies on {result.scenario} ({s['worlds']} worlds x {s['replicates']} runs; "
                         f"uncertain: {', '.join(s['uncertainties'])})",
-                  caption="durable share and US utility over all runs; worst decile over worlds; regret: largest "
-                          "shortfall from the best policy evaluated in a world")
-    for h in ("policy", "durable", "US utility", "worst decile durable", "worst decile utility", "regret durable",
-              "regret utility"):
+                  caption="durable share and US utility over all runs; same result: policies that played out identically "
+                          "(the first is shown); worst decile over worlds; regret: largest shortfall from the best "
+                          "policy evaluated in a world")
+    for h in ("policy", "same result", "durable", "US utility", "worst decile durable", "worst decile utility",
+              "regret durable", "regret utility"):
         table.add_column(h, justify="left" if h == "policy" else "right", overflow="fold")
     for _, r in result.pareto.iterrows():
-        table.add_row(r["policy"], f"{r['p_durable']:.3f}", f"{r['us_utility']:.3f}", f"{r['worst_decile_durable']:.3f}",
+        table.add_row(r["policy"], str(r["equivalent"]), f"{r['p_durable']:.3f}", f"{r['us_utility']:.3f}", f"{r['worst_decile_durable']:.3f}",
                       f"{r['worst_decile_utility']:.3f}", f"{r['regret_durable']:.3f}", f"{r['regret_utility']:.3f}")
     console.print(table)
     best = result.trials.sort_values("us_utility", ascending=False).drop_duplicates("strategy")

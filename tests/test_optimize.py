@@ -49,6 +49,8 @@ def test_pareto_set_is_the_non_dominated_candidates_with_their_robustness(tiny):
         strictly = (t["p_durable"] > row["p_durable"]) | (t["us_utility"] > row["us_utility"])
         assert not (better & strictly).any()
     assert (tiny.pareto["regret_utility"] >= 0).all() and (tiny.pareto["worst_decile_utility"] <= tiny.pareto["us_utility"] + 1e-12).all()
+    # Policies that played out identically are one row, counted.
+    assert tiny.pareto["equivalent"].sum() == t[t["pareto"]]["policy"].nunique()
 
 
 def test_a_candidate_is_evaluated_on_the_same_worlds_and_seeds_as_a_plain_run(syria, tiny_worlds):

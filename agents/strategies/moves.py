@@ -99,10 +99,10 @@ def distance_from(obs: Observation, actor: int, to: int) -> np.ndarray:
 
 
 def shipping_week(obs: Observation, share: float) -> np.ndarray:
-    """(B,) whether this is one of the weeks in which a `share` of weeks is used (evenly spread, the same weeks in
-    every run: floor(t share) steps up in week t)."""
+    """(B,) whether this is one of the weeks in which a `share` of weeks is used (evenly spread from week 1 on, the
+    same weeks in every run: ceil(t share) steps up in week t)."""
     t = obs.turn
-    on = np.floor(t * share + 1e-9) > np.floor((t - 1) * share + 1e-9)
+    on = np.ceil(t * share - 1e-9) > np.ceil((t - 1) * share - 1e-9)
     return np.full(obs.batch, bool(on))
 
 
