@@ -60,6 +60,32 @@ def check_strategy_params(strategy_params: Mapping[str, Mapping[str, Any]], in_u
             raise CeasefireError(f"{option} {exc}") from None
 
 
+def parse_choice(text: str, where: str = "strategy") -> str:
+    """A strategy written as data: `NAME` or `NAME(PARAM=VALUE, ...)` (as `Choice.label` writes it), e.g. an
+    experiment file's lever value `"or_else(deadline=6, enforce=false)"`.
+
+    Raises:
+        CeasefireError: an unknown strategy, a malformed text, or a parameter it does not allow.
+    """
+    text = str(text).strip()
+    name, paren, rest = text.partition("(")
+    name = name.strip()
+    params: dict[str, str] = {}
+    if paren:
+        if not rest.endswith(")"):
+            raise CeasefireError(f"{where} {text!r}: expected NAME or NAME(PARAM=VALUE, ...)")
+        for part in filter(None, (p.strip() for p in rest[:-1].split(","))):
+            key, eq, value = part.partition("=")
+            if not eq or not key.strip() or not value.strip():
+                raise CeasefireError(f"{where} {text!r}: expected PARAM=VALUE, got {part!r}")
+            params[key.strip()] = value.strip()
+    check_strategy_name(name, where)
+    try:
+        return choose(name, {name: params}) if params else name
+    except CeasefireError as exc:
+        raise CeasefireError(f"{where}: {str(exc).removeprefix('--strategy-param ')}") from None
+
+
 def choose(name: str, strategy_params: Mapping[str, Mapping[str, Any]] | None = None, noise: float = 0.0) -> str:
     """`name` as a Choice with its parameters from `strategy_params` (and those it already carries); the plain
     name when there are none and no noise."""

@@ -514,3 +514,16 @@ def test_run_and_compare_take_strategy_parameters_and_refuse_bad_ones_in_one_lin
     ):
         bad = runner.invoke(app, args)
         assert bad.exit_code == 2 and message in bad.stderr and len(bad.stderr.strip().splitlines()) == 1, bad.stderr
+
+
+def test_a_strategy_written_as_data_reads_back_with_its_parameters():
+    from model.errors import CeasefireError
+
+    choice = assignment.parse_choice("or_else(deadline=6, enforce=false)")
+    assert choice == "or_else" and dict(choice.params) == {"deadline": 6, "enforce": False}
+    assert assignment.parse_choice(choice.label).params == choice.params
+    assert assignment.parse_choice("hold_firm") == "hold_firm"
+    for text, message in (("or_else(deadline=99)", "or_else.deadline=99: not allowed"),
+                          ("or_else(deadline)", "expected PARAM=VALUE"), ("nonsense", "unknown strategy")):
+        with pytest.raises(CeasefireError, match=message):
+            assignment.parse_choice(text, "levers.us_strategy")
