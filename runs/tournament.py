@@ -16,6 +16,7 @@ Outputs (DataFrames):
   utility, the Russian strategy that gives the worst case, the regret (best US utility against a Russian strategy
   minus this one's, Savage 1951) at its worst, and `minimax_regret` True on the strategy whose worst regret is
   smallest; the same for the durable share (`max_regret_durable`). Ranked by worst-case regret in US utility.
+- `russian_standings`: the same from Russia's side, in Russian utility.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ class Tournament:
     runs: pd.DataFrame
     matrix: pd.DataFrame
     standings: pd.DataFrame
+    russian_standings: pd.DataFrame
     us_strategies: list[str] = field(default_factory=list)
     russian_strategies: list[str] = field(default_factory=list)
 
@@ -57,7 +59,8 @@ class Tournament:
 
         return {"scenario": self.scenario, "noise": self.noise, "runs_per_cell": self.runs_per_cell, "seed": self.seed,
                 "us_strategies": self.us_strategies, "russian_strategies": self.russian_strategies,
-                "matrix": json_rows(self.matrix), "standings": json_rows(self.standings)}
+                "matrix": json_rows(self.matrix), "standings": json_rows(self.standings),
+                "russian_standings": json_rows(self.russian_standings)}
 
 
 def check_noise(noise: float) -> float:
@@ -121,7 +124,8 @@ def play(scenario: Scenario, us: Iterable[str] | None = None, russia: Iterable[s
     table["noise"] = noise
     matrix = cell_table(table, seed=seed)
     return Tournament(scenario=scenario.name, noise=noise, runs_per_cell=runs, seed=seed, runs=table, matrix=matrix,
-                      standings=standings(matrix), us_strategies=us_list, russian_strategies=rus_list)
+                      standings=standings(matrix), russian_standings=russian_standings(matrix),
+                      us_strategies=us_list, russian_strategies=rus_list)
 
 
 def _names(value: Iterable[str] | None, default: Iterable[str], option: str) -> list[str]:
@@ -157,6 +161,27 @@ def cell_table(runs: pd.DataFrame, seed: int = 0, us_column: str = "us_strategy"
                 "p_ceasefire": float((sub["first_agreed_turn"].to_numpy() >= 0).mean()) if n else np.nan,
             })
     return pd.DataFrame(rows)
+
+
+def russian_standings(matrix: pd.DataFrame) -> pd.DataFrame:
+    """Per Russian strategy, from Russia's side: its mean and worst-case utility over the US strategies, the durable
+    share it ends in on average, and its worst-case regret (Russia's best utility against a US strategy minus this
+    one's), with `minimax_regret` on the smallest."""
+    util = matrix.pivot(index="rus_strategy", columns="us_strategy", values="rus_utility")
+    durable = matrix.pivot(index="rus_strategy", columns="us_strategy", values="p_durable")
+    order = list(dict.fromkeys(matrix["rus_strategy"]))
+    util, durable = util.reindex(order), durable.reindex(order)
+    regret = util.max(axis=0) - util
+    out = pd.DataFrame({
+        "rus_strategy": order,
+        "mean_rus_utility": util.mean(axis=1).to_numpy(),
+        "worst_rus_utility": util.min(axis=1).to_numpy(),
+        "worst_rus_utility_against": util.idxmin(axis=1).to_numpy(),
+        "mean_p_durable": durable.mean(axis=1).to_numpy(),
+        "max_regret": regret.max(axis=1).to_numpy(),
+    })
+    out["minimax_regret"] = np.isclose(out["max_regret"], out["max_regret"].min(), rtol=0.0, atol=1e-12)
+    return out.sort_values("max_regret", kind="stable").reset_index(drop=True)
 
 
 def standings(matrix: pd.DataFrame) -> pd.DataFrame:

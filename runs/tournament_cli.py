@@ -94,3 +94,11 @@ def print_tournament(result) -> None:  # type: ignore[no-untyped-def]
                    f"{r['max_regret_durable']:.3f}" + (" *" if r["minimax_regret_durable"] else ""),
                    style="bold" if r["minimax_regret"] else None)
     console.print(st)
+    rt = Table(title="Russian strategies, from Russia's side: mean and worst case of Russian utility over US strategies")
+    for h in ("Russian strategy", "utility mean", "utility worst (vs)", "durable mean", "max regret"):
+        rt.add_column(h, justify="left" if h in ("Russian strategy", "utility worst (vs)") else "right")
+    for _, r in result.russian_standings.iterrows():
+        rt.add_row(r["rus_strategy"] + (" *" if r["minimax_regret"] else ""), f"{r['mean_rus_utility']:.3f}",
+                   f"{r['worst_rus_utility']:.3f} ({r['worst_rus_utility_against']})", f"{r['mean_p_durable']:.3f}",
+                   f"{r['max_regret']:.3f}")
+    console.print(rt)

@@ -96,3 +96,12 @@ def test_cli_prints_the_matrix_as_json_and_refuses_bad_input():
                           (["--strategy-param", "or_else.deadline=99", "--us", "or_else"], "or_else.deadline=99")):
         bad = runner.invoke(app, ["tournament", "--runs", "1", "--workers", "1", *args])
         assert bad.exit_code == 2 and message in bad.stderr and len(bad.stderr.strip().splitlines()) == 1, bad.stderr
+
+
+def test_russian_standings_mirror_the_us_ones_in_russian_utility(small):
+    rs = small.russian_standings
+    assert set(rs["rus_strategy"]) == {"force_backed_diplomacy", "good_faith"} and rs["minimax_regret"].any()
+    m = small.matrix
+    for _, row in rs.iterrows():
+        mine = m[m["rus_strategy"] == row["rus_strategy"]]["rus_utility"]
+        assert row["worst_rus_utility"] == pytest.approx(mine.min()) and row["mean_rus_utility"] == pytest.approx(mine.mean())
