@@ -62,6 +62,39 @@ class Observation:
         above = world.intensity[:, actor] > world.p["war_intensity"] + 1e-9
         return above | (world.event("struck")[:, actor] > 0.5)
 
+    def pressed(self, actor: int, threats: bool = True) -> np.ndarray:
+        """(B,) `actor` put pressure on me last turn: escalated or struck, supplied its clients, is sanctioning me,
+        or (if `threats`) issued an ultimatum: the moves a reciprocating strategy answers in kind."""
+        world = self.world
+        sanctioning_me = (world.sanctioning[:, actor] > 0.5) & (int(world.counterpart[actor]) == self.me)
+        out = self.escalated(actor) | (world.event("supplying")[:, actor] > 0.5) | sanctioning_me
+        if threats:
+            out |= world.event("threatened")[:, actor] > 0.5
+        return out
+
+    def conceded(self, actor: int) -> np.ndarray:
+        """(B,) how far `actor` moved its public demands last turn (sum over issues)."""
+        return self.world.concession[:, actor]
+
+    def engaged(self, actor: int) -> np.ndarray:
+        """(B,) `actor` is still in the talks and the theatre (it has not withdrawn)."""
+        return self.world.engaged[:, actor]
+
+    @property
+    def threat_pending(self) -> np.ndarray:
+        """(B,) an ultimatum of mine is waiting for its deadline."""
+        return self.world.threat_deadline[:, self.me] >= 0
+
+    @property
+    def can_sanction(self) -> np.ndarray:
+        """(B,) sanctions of mine would hurt my counterpart (it has `sanction_harm` > 0)."""
+        return self.world.sanction_harm[:, self.me] > 0
+
+    @property
+    def has_clients(self) -> bool:
+        """Some actor's patron is me (so supplies reach someone)."""
+        return bool((self.world.patron == self.me).any())
+
     def param(self, name: str) -> np.ndarray:
         """A parameter, one value per run (B,)."""
         return self.world.p[name]

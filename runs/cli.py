@@ -152,15 +152,18 @@ def run(
     engine: Annotated[str, typer.Option("--engine", help="mesa or ensemble (same result)")] = "mesa",
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object instead of the story")] = False,
     progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help="progress bar on stderr (default: only on a terminal)")] = None,
+    strategy_param: Annotated[list[str], typer.Option("--strategy-param", help="STRATEGY.PARAM=VALUE, repeatable (see `ceasefire strategies`)")] = [],  # noqa: B006
 ) -> None:
     """One seeded run: the event log and the outcome."""
     from model import scenario as scenario_module
+    from model.assignment import parse_strategy_params
     from runs import progress as progress_module
     from runs.single import run_one
 
     spec = scenario_module.load(scenario)
     result = run_one(spec, us_strategy=us_strategy, strategies=parse_pairs(strategy, "--strategy"), seed=seed,
-                     turns=turns, params=parse_params(set_), engine=engine, progress=progress_module.wanted(progress))
+                     turns=turns, params=parse_params(set_), engine=engine, progress=progress_module.wanted(progress),
+                     strategy_params=parse_strategy_params(parse_pairs(strategy_param, "--strategy-param")))
     if as_json:
         typer.echo(dumps_json(result["summary"]))
         return
@@ -183,12 +186,10 @@ def scenarios() -> None:
 
 @app.command()
 def strategies() -> None:
-    """List the registered strategies with their description and classifier."""
-    from agents.strategies import STRATEGIES
+    """List the registered strategies with their description, classifier and parameters (default [allowed])."""
+    from agents.strategies import describe
 
-    for cls in STRATEGIES:
-        traits = ", ".join(f"{k}={v}" for k, v in cls.classifier.items())
-        typer.echo(f"{cls.name:24s} {cls.description}\n{'':24s} [{traits}]")
+    typer.echo("\n".join(describe()))
 
 
 def main() -> None:  # pragma: no cover
@@ -199,7 +200,8 @@ def _register_optional_commands() -> None:
     """Commands that live in their own modules register themselves here when present."""
     import importlib
 
-    for module in ("runs.batch_cli", "runs.compare_cli", "runs.validate_cli", "runs.analysis_cli", "runs.app_cli"):
+    for module in ("runs.batch_cli", "runs.compare_cli", "runs.validate_cli", "runs.analysis_cli", "runs.app_cli",
+                   "runs.tournament_cli", "runs.optimize_cli"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -178,15 +178,23 @@ def resolve_strategies(value: str | None, allowed: Sequence[str], default: Seque
 
 def run_strategies(scenario: Any, us_strategies: Iterable[str], runs: int, seed: int = 0,
                    russia: Iterable[str] | None = None, params: dict[str, float] | None = None,
-                   progress: Any = None, workers: int = 1, strategies: dict[str, str] | None = None) -> pd.DataFrame:
+                   progress: Any = None, workers: int = 1, strategies: dict[str, str] | None = None,
+                   strategy_params: dict[str, dict[str, Any]] | None = None) -> pd.DataFrame:
     """Run `runs` replicates of each US strategy (x each Russian strategy) on the same master seed: common random
     numbers, paired by `replicate`. One tidy row per run. `workers` > 1 spreads the chunks over local processes
     (the result is the same). `strategies` sets other actors' strategies (ACTOR -> name) for every run;
-    `progress` is called with the number of runs just finished."""
+    `progress` is called with the number of runs just finished. `strategy_params` ({strategy: {param: value}})
+    applies to every actor playing that strategy (`model.assignment`)."""
     import math
 
+    from model import assignment
     from model.ensemble import DEFAULT_CHUNK, run_replicates
     from runs.processes import WorkerPool
+
+    us_strategies, russia = list(us_strategies), (list(russia) if russia is not None else None)
+    if strategy_params:
+        in_use = [*us_strategies, *(russia or []), *(strategies or {}).values(), *(a.strategy for a in scenario.actors)]
+        assignment.check_strategy_params(strategy_params, in_use)
 
     # Enough chunks per strategy to keep every worker busy, never more than the engine's default size.
     chunk = min(DEFAULT_CHUNK, max(500, math.ceil(runs / (2 * workers)))) if workers > 1 else DEFAULT_CHUNK
@@ -196,8 +204,9 @@ def run_strategies(scenario: Any, us_strategies: Iterable[str], runs: int, seed:
         for us in us_strategies:
             for rus in (list(russia) if russia is not None else [None]):
                 others = dict(strategies or {}) | ({"RUS": rus} if rus else {})
-                frames.append(run_replicates(scenario, runs=runs, seed=seed, us_strategy=us,
-                                             strategies=others or None, params=params,
+                chosen, run_params = assignment.configure(scenario, us, others or None, strategy_params, params,
+                                                          in_use_only=True)
+                frames.append(run_replicates(scenario, runs=runs, seed=seed, strategies=chosen, params=run_params,
                                              progress=progress, chunk_size=chunk, executor=executor))
     except BaseException:  # stopped (Ctrl-C, SIGTERM) or failed: end the workers now, not after their chunks
         if executor is not None:

@@ -26,6 +26,7 @@ def compare(
     workers: Annotated[int | None, typer.Option("--workers", min=1, help="local processes (default: one per core); same result for any number")] = None,
     wide: Annotated[bool, typer.Option("--wide", help="every column of the table (wider than 80 columns)")] = False,
     progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help="progress bar on stderr (default: only on a terminal)")] = None,
+    strategy_param: Annotated[list[str], typer.Option("--strategy-param", help="STRATEGY.PARAM=VALUE, repeatable (see `ceasefire strategies`)")] = [],  # noqa: B006
 ) -> None:
     """Compare US strategies: ranked table with 95% intervals and paired differences against a baseline."""
     from agents.strategies import RUSSIA_STRATEGIES, US_STRATEGIES, names
@@ -40,6 +41,8 @@ def compare(
     if baseline not in names():
         raise CeasefireError(f"--baseline {baseline}: unknown strategy; allowed: {', '.join(names())}")
     turns = None
+    if from_ is not None and strategy_param:
+        raise CeasefireError("--strategy-param: not with --from (the batch's runs were made with their own parameters)")
     if from_ is not None:
         from runs.batch import load_metadata, load_results
 
@@ -71,8 +74,12 @@ def compare(
         if baseline not in us_list:
             raise CeasefireError(f"--baseline {baseline}: not among --strategies ({', '.join(us_list)})")
         turns = spec.params.turns
+        from model.assignment import parse_strategy_params
+        from runs.cli import parse_pairs
+
         data = _run_with_progress(spec, us_list, runs, seed, rus_list, progress=progress_module.wanted(progress),
-                                  workers=workers or os.cpu_count() or 1)
+                                  workers=workers or os.cpu_count() or 1,
+                                  strategy_params=parse_strategy_params(parse_pairs(strategy_param, "--strategy-param")))
         metadata = {"title": f"Strategy comparison: {spec.name}", "scenario": spec.name, "runs_per_strategy": runs,
                     "seed": seed, "us_strategies": us_list, "russian_strategies": rus_list or [spec.actor("RUS").strategy if "RUS" in spec.actor_ids else None],
                     "package_version": _package_version(), "created": _now()}
@@ -97,13 +104,14 @@ def compare(
         typer.echo(f"report: {paths['report']}", err=True)
 
 
-def _run_with_progress(spec, us_list, runs, seed, rus_list, progress, workers=1):  # type: ignore[no-untyped-def]
+def _run_with_progress(spec, us_list, runs, seed, rus_list, progress, workers=1, strategy_params=None):  # type: ignore[no-untyped-def]
     from runs.compare import run_strategies
     from runs.progress import bar
 
     total = runs * len(us_list) * (len(rus_list) if rus_list else 1)
     with bar("compare", total, progress) as advance:
-        return run_strategies(spec, us_list, runs, seed, russia=rus_list, progress=advance, workers=workers)
+        return run_strategies(spec, us_list, runs, seed, russia=rus_list, progress=advance, workers=workers,
+                              strategy_params=strategy_params)
 
 
 NARROW = {

@@ -27,11 +27,16 @@ def run_one(
     params: Mapping[str, Any] | None = None,
     engine: str = "mesa",
     progress: bool = False,
+    strategy_params: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Run once; returns {"summary": dict, "log": [lines], "headline": str}. Both engines give the same result.
-    `progress` draws a bar of the turns on stderr (Mesa engine: a long run takes a while)."""
+    `progress` draws a bar of the turns on stderr (Mesa engine: a long run takes a while); `strategy_params` gives
+    strategies' parameters ({strategy: {param: value}}, see `model.assignment`)."""
     if engine not in ENGINES:
         raise CeasefireError(f"--engine {engine!r}: allowed: {', '.join(ENGINES)}")
+    if strategy_params:
+        chosen, params = assignment.configure(spec, us_strategy, strategies, strategy_params, params)
+        us_strategy, strategies = None, chosen
     if engine == "mesa":
         from runs.progress import polled
 
@@ -48,6 +53,8 @@ def run_one(
                     "turns_played": int(overrides.get("params.turns", spec.params.turns)),
                     "seed": seed, "scenario": spec.name, "strategies": chosen}
         log = result.log
+    summary["strategy_params"] = {a: dict(getattr(s, "params", ())) for a, s in summary["strategies"].items()
+                                  if getattr(s, "params", ())}
     return {"summary": summary, "log": log, "headline": headline(summary)}
 
 
