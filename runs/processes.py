@@ -109,13 +109,16 @@ class WorkerPool(ProcessPoolExecutor):
         procs = self.processes()
         for proc in procs:
             with contextlib.suppress(Exception):
-                proc.terminate()
-        self.shutdown(wait=True, cancel_futures=True)
-        for proc in procs:
-            proc.join(5)
-            if proc.is_alive():
                 proc.kill()
-                proc.join(5)
+        for proc in procs:
+            proc.join(10)
+        # A worker killed (by us, or by a signal to the group) while it was sending a result leaves half a message
+        # in the result pipe, and the pool's manager thread would wait for the rest forever (and this process
+        # with it, at shutdown or at exit). With the workers gone, this process holds the pipe's last write end:
+        # closing it makes that read end with EOF, and the pool then shuts down as a broken one.
+        with contextlib.suppress(Exception):
+            self._result_queue._writer.close()  # type: ignore[attr-defined]
+        self.shutdown(wait=True, cancel_futures=True)
 
 
 def worker_stop_signal(procs: list[multiprocessing.Process]) -> int | None:
