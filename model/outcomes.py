@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from model.rules.welfare import final_utility
+from model.rules.welfare import final_utilities as final_utilities_kernel
 from model.world import World
 
 OUTCOMES = ("durable", "holding", "collapsed", "no_deal")
@@ -37,11 +37,7 @@ def outcome_codes(world: World) -> np.ndarray:
 
 def final_utilities(world: World) -> np.ndarray:
     """(B, A) every actor's utility over the run (discounted weekly utility minus costs, plus the end state)."""
-    out = np.empty((world.batch, world.n_actors))
-    for b in range(world.batch):
-        for i in range(world.n_actors):
-            out[b, i] = final_utility(world.arrays, b, i, world.turn)
-    return out
+    return final_utilities_kernel(world.arrays, world.turn)
 
 
 def concession_of(world: World, actor: int) -> np.ndarray:

@@ -32,12 +32,20 @@ from model.rules.fighting import expected_loss_share
 def clients_will_keep(s, b: int, patron: int, terms: np.ndarray) -> bool:
     """Whether each of `patron`'s armed clients would keep a truce on `terms`. A patron knows its client's own
     reading of the war (liaison, advisers, shared intelligence), so it judges with the client's belief: it does not
-    sign what its client has already made clear it will not keep."""
-    force = s.actor_state[b, :, FORCE].copy()
-    cost = weekly_cost(s, b, expected_loss_share(s, b, force, s.actor_state[b, :, WAR_INTENSITY]))
+    sign what its client has already made clear it will not keep. A client without a veto has just been evaluated
+    on these terms with exactly that test (`consent.evaluate`), so its margin is read, not recomputed."""
+    force = np.empty(0)
+    cost = np.empty(0)
     for j in range(s.camp.shape[0]):
         if s.patron[j] == patron and armed(s, b, j):
-            if keep_margin(s, b, j, terms, s.delta[b, j], force, cost) < 0.0:
+            if not s.veto[j]:
+                margin = s.actor_state[b, j, MARGIN]
+            else:
+                if force.shape[0] == 0:
+                    force = s.actor_state[b, :, FORCE].copy()
+                    cost = weekly_cost(s, b, expected_loss_share(s, b, force, s.actor_state[b, :, WAR_INTENSITY]))
+                margin = keep_margin(s, b, j, terms, s.delta[b, j], force, cost)
+            if margin < 0.0:
                 return False
     return True
 

@@ -62,3 +62,13 @@ def account(s, b: int, turn: int) -> None:
 def final_utility(s, b: int, i: int, turns: int) -> float:
     """Utility over the run: the discounted weekly utilities so far plus beta^T times the end state's value."""
     return s.actor_state[b, i, UTILITY] + s.params[b, DISCOUNT] ** turns * state_value(s, b, i)
+
+
+@njit(cache=True)
+def final_utilities(s, turns: int) -> np.ndarray:
+    """`final_utility` of every actor in every run (B, A), in one compiled loop."""
+    out = np.empty((s.keys.shape[0], s.camp.shape[0]))
+    for b in range(out.shape[0]):
+        for i in range(out.shape[1]):
+            out[b, i] = final_utility(s, b, i, turns)
+    return out
