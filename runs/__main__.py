@@ -1,5 +1,5 @@
 """`python -m runs` is the `ceasefire` command."""
 
-from runs.cli import app
+from runs.entry import main
 
-app()
+main()

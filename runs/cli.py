@@ -34,13 +34,15 @@ class OneLineErrors(TyperGroup):
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
-        from runs.processes import Stopped, signal_name, terminate_stops
+        from runs.processes import Stopped, ctrl_c_noted, signal_name, terminate_stops
 
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
-            with terminate_stops():  # SIGTERM or SIGHUP: one line and 128 + its number, like Ctrl-C's 130
+            with terminate_stops(), ctrl_c_noted() as ctrl_c:  # SIGTERM or SIGHUP: one line and 128 + its number
                 code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            if code == 130 and ctrl_c:  # Typer turns Ctrl-C into a silent exit with status 130
+                typer.echo("interrupted by SIGINT", err=True)
         except Stopped as exc:
             typer.echo(f"interrupted by {signal_name(exc.signum)}", err=True)
             sys.exit(128 + exc.signum)

@@ -73,6 +73,26 @@ def terminate_stops() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+@contextlib.contextmanager
+def ctrl_c_noted() -> Iterator[list[int]]:
+    """Meanwhile (main thread only), Ctrl-C still raises KeyboardInterrupt, and the list yielded records that it
+    came (so that a caller whose library turned it into a bare exit status can still say why)."""
+    noted: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield noted
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        noted.append(signum)
+        signal.default_int_handler(signum, frame)
+
+    old = signal.signal(signal.SIGINT, interrupt)
+    try:
+        yield noted
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
 def _watch_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(0.5)
