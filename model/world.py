@@ -19,7 +19,7 @@ from model.constants import INTEGER_MECHANISM_NAMES, MECHANISM, MECHANISM_NAMES
 from model.errors import CeasefireError
 from model.rng import Stream, Streams
 from model.rules.state import Arrays
-from model.scenario import Scenario
+from model.scenario import MAX_MAGNITUDE, Scenario
 
 ACTOR_FIELDS: tuple[str, ...] = (
     "force", "capability", "resolve", "credibility", "commitment", "no_deal_cost", "sanction_harm", "leverage",
@@ -188,6 +188,23 @@ def _per_run(value: Any, batch: int, name: str, label: str) -> np.ndarray:
     return arr.copy()
 
 
+_PRIOR_WEEKS_MAX = 1e9
+"""A prior worth a billion weeks of battles: beliefs that never move (the validation's "no learning" ablation)."""
+
+
+def _param_max(name: str) -> float:
+    """The largest value `params.NAME` accepts: 1 for shares and probabilities, the longest run for durations in
+    weeks, `MAX_MAGNITUDE` for other numbers (finite and far beyond any plausible value, so that no arithmetic
+    overflows)."""
+    if name in UNIT_PARAMS:
+        return 1.0
+    if name in INTEGER_MECHANISM_NAMES or name == "horizon":
+        return 10_000.0
+    if name == "prior_weeks":
+        return _PRIOR_WEEKS_MAX
+    return MAX_MAGNITUDE
+
+
 def _check_range(name: str, values: np.ndarray, lo: float, hi: float | None, label: str) -> None:
     bad = ~np.isfinite(values) | (values < lo) | ((values > hi) if hi is not None else False)
     if np.any(bad):
@@ -246,7 +263,7 @@ def build_world(scenario: Scenario, keys: np.ndarray, overrides: dict[str, Any] 
 
     def actor_field(name: str) -> np.ndarray:
         out = np.empty((batch, n_a))
-        lo, hi = _FIELD_RANGE.get(name, (0.0, None))
+        lo, hi = _FIELD_RANGE.get(name, (0.0, MAX_MAGNITUDE))
         for i, a in enumerate(actors):
             key = f"{a.id}.{name}"
             default = getattr(a, name)
@@ -269,7 +286,7 @@ def build_world(scenario: Scenario, keys: np.ndarray, overrides: dict[str, Any] 
     for n, name in enumerate(PARAM_NAMES):
         default = getattr(MECHANISM, name) if name in MECHANISM_NAMES else getattr(scenario.params, name)
         values = _per_run(overrides.get(f"params.{name}", default), batch, f"params.{name}", label)
-        _check_range(f"params.{name}", values, 0.0, 1.0 if name in UNIT_PARAMS else None, label)
+        _check_range(f"params.{name}", values, 0.0, _param_max(name), label)
         if name in INTEGER_MECHANISM_NAMES and (np.any(values != np.round(values))):
             raise CeasefireError(f"{label}: params.{name}: must be a whole number of weeks")
         params[:, n] = values
