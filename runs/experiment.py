@@ -172,12 +172,13 @@ class Experiment:
         """sha256 of what the experiment means: the parsed file (not its comments or layout) and the scenario's
         content. Two runs into one output folder must have the same fingerprint."""
         spec = self.spec.model_dump(mode="json")
-        if not spec["strategy_params"]:  # a file without the section means what it meant before the section existed
-            del spec["strategy_params"]
-        body = {"experiment": spec, "scenario": self.scenario.model_dump(mode="json", exclude={"path"})}
+        del spec["strategy_params"]  # (a file without parameters means what it meant before they existed)
         if any(isinstance(s, Choice) for combo in self.combos for s in combo.values()):
-            # the strategies as they run, whatever the spelling: or_else(deadline=6) as written or from a grid
-            body["levers"] = self.labels()
+            # The strategies as they run, whatever the spelling: `or_else( deadline = 6.0 )` or a grid's point is
+            # `or_else(deadline=6)`, and any other value of a parameter is another experiment.
+            spec["levers"] = {actor_id: list(dict.fromkeys(strategies.label(c[actor_id]) for c in self.combos))
+                              for actor_id in self.combos[0]}
+        body = {"experiment": spec, "scenario": self.scenario.model_dump(mode="json", exclude={"path"})}
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
 
     def labels(self) -> list[dict[str, str]]:
