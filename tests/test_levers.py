@@ -289,3 +289,17 @@ def test_a_batch_with_parameterised_levers_resumes_to_the_same_data(reference, l
     changed = write(tmp_path, LEVERS.replace("[2, 5]", "[2, 6]"), "changed.toml")
     with pytest.raises(CeasefireError, match="holds results of a different experiment"):
         batch.run_batch(experiment.load(changed), out, chunk_size=4, progress=False)
+
+
+def test_the_example_experiment_files_load():
+    examples = sorted((Path(__file__).resolve().parents[1] / "runs" / "experiments").glob("*.toml"))
+    assert any("or_else(deadline=" in str(experiment.load(p).labels()) for p in examples)
+    for path in examples:
+        experiment.load(path)
+
+
+def test_the_tournament_names_a_strategy_given_parameters_by_its_label():
+    result = CliRunner().invoke(app, ["tournament", "--runs", "2", "--us", "concede,or_else", "--russia", "stall",
+                                      "--workers", "1", "--strategy-param", "or_else.deadline=6"])
+    assert result.exit_code == 0, result.output
+    assert "or_else(deadline=6)" in result.stdout
