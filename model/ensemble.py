@@ -138,10 +138,14 @@ def run_replicates(
 
     Returns:
         The summary DataFrame (one row per run, with the replicate, seed, strategies and every varied
-        parameter as columns), or (summary, model_trace, actor_trace) when `traces`.
+        parameter as columns), or (summary, model_trace, actor_trace) when `traces`. A strategy with parameters
+        is written as its label (`agents.strategies.Choice.label`, e.g. `or_else(deadline=6)`).
     """
     chosen = assignment.assign(scenario, us_strategy, strategies)
-    strategy_names = registry.names()
+    # A strategy played with parameters is written as its label, `or_else(deadline=6)`, so that runs of one strategy
+    # with different parameters are told apart in every table; a plain strategy as its name.
+    labels = {actor_id: registry.label(name) for actor_id, name in chosen.items()}
+    strategy_names = registry.names() + sorted(set(labels.values()) - set(registry.names()))
     per_run = {k: np.asarray(v) for k, v in (per_run or {}).items()}
     for name, values in per_run.items():
         if values.shape != (runs,):
@@ -161,7 +165,7 @@ def run_replicates(
         frame["outcome"] = pd.Categorical(frame["outcome"], categories=OUTCOMES)
         frame.insert(0, "replicate", replicates)
         frame.insert(1, "seed", seed)
-        for actor_id, name in chosen.items():
+        for actor_id, name in labels.items():
             frame[f"strategy_{actor_id}"] = pd.Categorical([name] * len(frame), categories=strategy_names)
         for name, values in per_run.items():
             frame[name] = values[start:stop]
@@ -173,8 +177,18 @@ def run_replicates(
             progress(stop - start)
     summary = pd.concat(frames, ignore_index=True)
     summary.insert(2, "scenario", pd.Categorical([scenario.name] * len(summary)))
-    focal_strategy = chosen.get("USA", chosen[scenario.actor_ids[0]])
+    focal_strategy = labels.get("USA", labels[scenario.actor_ids[0]])
     summary.insert(3, "us_strategy", pd.Categorical([focal_strategy] * len(summary), categories=strategy_names))
     if traces:
         return summary, pd.concat(model_frames, ignore_index=True), pd.concat(actor_frames, ignore_index=True)
     return summary
+
+
+def strategy_categories(frame: pd.DataFrame) -> pd.DataFrame:
+    """`us_strategy` and `strategy_<ACTOR>` of tables concatenated from several `run_replicates` as categoricals
+    again (pieces whose strategies have parameters have categories of their own, and concatenate to a Python string
+    per row)."""
+    for column in frame.columns:
+        if (column == "us_strategy" or column.startswith("strategy_")) and frame[column].dtype == object:
+            frame[column] = frame[column].astype("category")
+    return frame

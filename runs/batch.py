@@ -126,7 +126,7 @@ def make_task(exp: Experiment, chunk: Chunk, traces: bool) -> ChunkTask:
     return ChunkTask(
         chunk=chunk, experiment=exp.name, scenario=exp.scenario,
         strategies=dict(exp.combos[chunk.combo]) if exp.combos else {},
-        seed=exp.seed, replicates=exp.replicates, params=exp.params(),
+        seed=exp.seed, replicates=exp.replicates, params=exp.run_params(chunk.combo) if exp.combos else exp.params(),
         samples={k: table[k].to_numpy()[first:last + 1].copy() for k in table.columns if k != "sample"},
         first_sample=first, traces=traces,
     )
@@ -150,10 +150,10 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     if task.traces:
         for name, frame in (("model", model_trace), ("actor", actor_trace)):
             frame = frame.rename(columns={"run": "replicate"})
-            frame.insert(0, "us_strategy", summary["us_strategy"].iloc[0])
-            for actor_id, strat in task.strategies.items():
+            frame.insert(0, "us_strategy", str(summary["us_strategy"].iloc[0]))
+            for actor_id in task.strategies:
                 if actor_id != "USA":
-                    frame.insert(1, f"strategy_{actor_id}", strat)
+                    frame.insert(1, f"strategy_{actor_id}", str(summary[f"strategy_{actor_id}"].iloc[0]))
             tables[f"traces/{name}"] = frame
     return ChunkResult(chunk=chunk, tables=tables)
 
@@ -357,6 +357,7 @@ def open_output(out: Path, exp: Experiment, traces: bool, chunk_size: int | None
             if manifest is None or manifest.get("fingerprint") != exp.fingerprint:
                 manifest = _new_manifest(exp, traces, chunk_size)
             manifest["format"] = FORMAT
+            manifest.setdefault("levers", exp.labels())  # (a folder from before the manifest named its levers)
             for tmp in out.rglob(".*.tmp"):
                 tmp.unlink(missing_ok=True)
             if not (out / "samples.parquet").is_file():
@@ -384,6 +385,7 @@ def open_output(out: Path, exp: Experiment, traces: bool, chunk_size: int | None
             "created": _now(),
             "traces": traces,
             "total_runs": exp.total_runs,
+            "levers": exp.labels(),
         })
         _write_parquet(out / "samples.parquet", exp.sample_table)
         _write_json(manifest_path, manifest)
@@ -396,7 +398,7 @@ def open_output(out: Path, exp: Experiment, traces: bool, chunk_size: int | None
 def _new_manifest(exp: Experiment, traces: bool, chunk_size: int | None) -> dict[str, Any]:
     size = chunk_size or (DEFAULT_TRACE_CHUNK if traces else DEFAULT_CHUNK)
     return {"format": FORMAT, "fingerprint": exp.fingerprint, "chunk_size": int(size), "traces": traces,
-            "total_runs": exp.total_runs, "runs_done": 0, "chunks": {}}
+            "total_runs": exp.total_runs, "levers": exp.labels(), "runs_done": 0, "chunks": {}}
 
 
 # ---------------------------------------------------------------- backends
@@ -754,7 +756,9 @@ def load_results(out: str | Path, table: str = "runs") -> pd.DataFrame:
             frames.append(pq.read_table(pa.BufferReader(data)).to_pandas())
         except (pa.ArrowException, OSError) as exc:  # pragma: no cover - the checksum matched
             raise CeasefireError(f"{path}: cannot read ({exc}); rerun the batch to redo it") from None
-    return pd.concat(frames, ignore_index=True)
+    from model.ensemble import strategy_categories
+
+    return strategy_categories(pd.concat(frames, ignore_index=True))
 
 
 def load_metadata(out: str | Path) -> dict[str, Any]:

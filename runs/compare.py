@@ -176,6 +176,55 @@ def resolve_strategies(value: str | None, allowed: Sequence[str], default: Seque
     return names
 
 
+def split_strategies(value: str) -> list[str]:
+    """A comma-separated list of strategies, where a strategy may carry its parameters with commas of its own:
+    `concede,or_else(deadline=6, enforce=false)` is two."""
+    items, depth, current = [], 0, ""
+    for ch in value:
+        depth += (ch == "(") - (ch == ")")
+        if ch == "," and depth == 0:
+            items.append(current)
+            current = ""
+        else:
+            current += ch
+    items.append(current)
+    return [item.strip() for item in items if item.strip()]
+
+
+def resolve_labels(value: str, labels: Sequence[str], option: str, source: str) -> list[str]:
+    """The labels of a results table that `value` names: `all`, or a comma-separated list of labels
+    (`or_else(deadline=6)`, in any spelling `model.assignment.parse_choice` reads) or plain names (a plain name
+    selects every label of that strategy: `or_else` gives `or_else(deadline=2)` and `or_else(deadline=6)`)."""
+    from agents import strategies
+    from model.assignment import parse_choice
+
+    if value.strip() == "all":
+        return list(labels)
+    out: list[str] = []
+    for item in split_strategies(value):
+        if item in labels:
+            found = [item]
+        else:
+            written = strategies.label(parse_choice(item, option))
+            found = [written] if written in labels else [
+                label for label in labels if "(" not in item and label.partition("(")[0] == item]
+        if not found:
+            raise CeasefireError(f"{option} {item}: not in {source} ({', '.join(labels)})")
+        out.extend(label for label in found if label not in out)
+    return out
+
+
+def resolve_baseline(baseline: str, labels: Sequence[str], source: str) -> str:
+    """The one label `baseline` names (a label, or a plain name played with one set of parameters only)."""
+    if baseline in labels:
+        return baseline
+    found = resolve_labels(baseline, labels, "--baseline", source)
+    if len(found) != 1:
+        raise CeasefireError(f"--baseline {baseline}: {'names several of' if found else 'not among'} the strategies "
+                             f"compared ({', '.join(labels)}); give one of them")
+    return found[0]
+
+
 def run_strategies(scenario: Any, us_strategies: Iterable[str], runs: int, seed: int = 0,
                    russia: Iterable[str] | None = None, params: dict[str, float] | None = None,
                    progress: Any = None, workers: int = 1, strategies: dict[str, str] | None = None,
@@ -188,7 +237,7 @@ def run_strategies(scenario: Any, us_strategies: Iterable[str], runs: int, seed:
     import math
 
     from model import assignment
-    from model.ensemble import DEFAULT_CHUNK, run_replicates
+    from model.ensemble import DEFAULT_CHUNK, run_replicates, strategy_categories
     from runs.processes import WorkerPool
 
     us_strategies, russia = list(us_strategies), (list(russia) if russia is not None else None)
@@ -216,7 +265,7 @@ def run_strategies(scenario: Any, us_strategies: Iterable[str], runs: int, seed:
     finally:
         if executor is not None:
             executor.shutdown(cancel_futures=True)
-    return pd.concat(frames, ignore_index=True)
+    return strategy_categories(pd.concat(frames, ignore_index=True))
 
 
 def agreed_by_turn(runs: pd.DataFrame, turns: int, group: str = "us_strategy",

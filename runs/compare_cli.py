@@ -36,31 +36,27 @@ def compare(
 
     if out is not None:
         check_out_dir(out)  # before any computing
-    us_list = cmp.resolve_strategies(strategies, US_STRATEGIES, US_STRATEGIES, "--strategies")
-    rus_list = cmp.resolve_strategies(versus_russia, RUSSIA_STRATEGIES, RUSSIA_STRATEGIES, "--versus-russia") if versus_russia else None
-    if baseline not in names():
-        raise CeasefireError(f"--baseline {baseline}: unknown strategy; allowed: {', '.join(names())}")
     turns = None
     if from_ is not None and strategy_param:
         raise CeasefireError("--strategy-param: not with --from (the batch's runs were made with their own parameters)")
     if from_ is not None:
+        # The batch's strategies are named by their labels (`or_else(deadline=6)`); --strategies, --versus-russia
+        # and --baseline take a label or a plain name (every label of that strategy).
         from runs.batch import load_metadata, load_results
 
         meta = load_metadata(from_)
         data = load_results(from_)
-        if strategies is not None and strategies.strip() != "all":
-            unknown = sorted(set(us_list) - set(data["us_strategy"]))
-            if unknown:
-                raise CeasefireError(f"--strategies {unknown[0]}: not in the batch {from_} ({', '.join(data['us_strategy'].unique())})")
-            data = data[data["us_strategy"].isin(us_list)]
-        if rus_list is not None:
+        source = f"the batch {from_}"
+        if strategies is not None:
+            labels = list(dict.fromkeys(data["us_strategy"].astype(str)))
+            data = data[data["us_strategy"].isin(cmp.resolve_labels(strategies, labels, "--strategies", source))]
+        rus_list = None
+        if versus_russia:
             if "strategy_RUS" not in data.columns:
                 raise CeasefireError(f"--versus-russia: the batch {from_} has no Russian strategy (add RUS to its [levers])")
-            if versus_russia.strip() != "all":
-                missing = sorted(set(rus_list) - set(data.get("strategy_RUS", [])))
-                if missing:
-                    raise CeasefireError(f"--versus-russia {missing[0]}: not in the batch {from_}")
-                data = data[data["strategy_RUS"].isin(rus_list)]
+            rus_list = cmp.resolve_labels(versus_russia, list(dict.fromkeys(data["strategy_RUS"].astype(str))),
+                                          "--versus-russia", source)
+            data = data[data["strategy_RUS"].isin(rus_list)]
         metadata = {"title": f"Strategy comparison: {meta.get('experiment_name')} ({meta.get('scenario')})",
                     "source": str(from_), **{k: v for k, v in meta.items() if k != "sessions"}}
         if meta.get("runs_done", 0) < meta.get("total_runs", 0):
@@ -70,6 +66,10 @@ def compare(
         from model import scenario as scenario_module
         from runs.batch import _now, _package_version
 
+        us_list = cmp.resolve_strategies(strategies, US_STRATEGIES, US_STRATEGIES, "--strategies")
+        rus_list = cmp.resolve_strategies(versus_russia, RUSSIA_STRATEGIES, RUSSIA_STRATEGIES, "--versus-russia") if versus_russia else None
+        if baseline not in names():
+            raise CeasefireError(f"--baseline {baseline}: unknown strategy; allowed: {', '.join(names())}")
         spec = scenario_module.load(scenario)
         if baseline not in us_list:
             raise CeasefireError(f"--baseline {baseline}: not among --strategies ({', '.join(us_list)})")
@@ -86,6 +86,9 @@ def compare(
         seed_for_ci = seed
     if data.empty:
         raise CeasefireError("no runs to compare")
+    # A strategy run with parameters is named by its label: the baseline is the one label it names.
+    baseline = cmp.resolve_baseline(baseline, list(dict.fromkeys(data["us_strategy"].astype(str))),
+                                    f"the batch {from_}" if from_ is not None else "the strategies compared")
     table = cmp.strategy_table(data, baseline=baseline, seed=seed_for_ci)
     versus = None
     if rus_list is not None:
@@ -133,6 +136,20 @@ def _wrap_name(name: str, width: int = 13) -> str:
     return "\n".join(lines)
 
 
+def _wrap_label(label: str, width: int = 22) -> str:
+    """A strategy's label broken into lines after its commas, each at most about `width` wide, so that a
+    strategy with parameters (`or_else(deadline=6, enforce=false)`) does not squeeze the 80-column table."""
+    parts = [p.strip() for p in label.split(",")]
+    lines = [parts[0]]
+    for part in parts[1:]:
+        lines[-1] += ","
+        if len(lines[-1]) + 1 + len(part) > width:
+            lines.append("  " + part)
+        else:
+            lines[-1] += " " + part
+    return "\n".join(lines)
+
+
 def _narrow_cell(row, c) -> str:  # type: ignore[no-untyped-def]
     from runs.report import cell, fmt
 
@@ -162,7 +179,7 @@ def _print_table(table, versus, baseline, title, wide=False, console=None) -> No
         out.add_column(h, justify="left" if h == "strategy" else "right", no_wrap=h == "strategy" or not wide,
                        overflow="fold")
     for row in rows:
-        out.add_row(*row, style="bold" if row[1] == baseline else None)
+        out.add_row(*row[:1], _wrap_label(row[1]), *row[2:], style="bold" if row[1] == baseline else None)
     if console is None:
         # At most 80 columns (the wide table: as wide as it needs), on a terminal or piped into a file alike.
         console = Console(width=220 if wide else 80)
@@ -176,7 +193,7 @@ def _print_table(table, versus, baseline, title, wide=False, console=None) -> No
             vt.add_column("vs " + _wrap_name(r), justify="right", overflow="fold")
         vt.add_column("max regret", justify="right")
         for _, row in versus.iterrows():
-            cells = [row["us_strategy"] + (" *" if row["minimax_regret"] else "")]
+            cells = [_wrap_label(row["us_strategy"] + (" *" if row["minimax_regret"] else ""))]
             cells += [f"{fmt(row[f'p_durable:{r}'])} / {fmt(row[f'us_utility:{r}'])}" for r in rus]
             cells.append(fmt(row["max_regret"]))
             vt.add_row(*cells, style="bold" if row["minimax_regret"] else None)

@@ -9,8 +9,11 @@ replicates = 50                # runs per lever combination and sample
 seed = 1
 
 [levers]                       # the choices compared: every combination is run
-us_strategy = ["concede", "or_else"]
+us_strategy = ["concede", "or_else", "or_else(deadline=6, enforce=false)"]   # NAME or NAME(PARAM=VALUE, ...)
 RUS = ["force_backed_diplomacy", "stall"]     # any actor's strategy, keyed by actor id
+
+[strategy_params]              # optional: a grid over a lever strategy's parameter, one lever value per value
+"stall.step" = [0.01, 0.05]    # STRATEGY.PARAM as `--strategy-param` spells it
 
 [uncertainties]                # what we do not know: one value drawn per sample
 "RUS.resolve" = { uniform = [0.6, 0.95] }
@@ -21,6 +24,14 @@ RUS = ["force_backed_diplomacy", "stall"]     # any actor's strategy, keyed by a
 method = "lhs"                 # grid | lhs | sobol | monte_carlo
 samples = 20                   # samples (grid: levels per uncertainty)
 ```
+
+A lever value is a strategy as `Choice.label` writes it (`model.assignment.parse_choice` reads it): its name, or its
+name with parameters, `or_else(deadline=6, enforce=false)`, the same parameters `--strategy-param` sets on the command
+line. `[strategy_params]` expands each lever value of that strategy into one per value (several parameters of one
+strategy: their product), so `"or_else.deadline" = [2, 4, 6]` with `us_strategy = ["concede", "or_else"]` compares
+concede, or_else(deadline=2), or_else(deadline=4) and or_else(deadline=6). Each lever value is named by its label in
+the results (`us_strategy`, `strategy_<ACTOR>`), the manifest and `compare --from`; a parameter the rules read per
+run (an ultimatum's deadline: `params.threat_period`) is set in that combination's runs.
 
 Every lever combination is crossed with every sample and every replicate. Sample s, replicate r has the global
 replicate index `s * replicates + r` (its random streams are child `s * replicates + r` of `SeedSequence(seed)`),
@@ -45,6 +56,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from agents import strategies
+from agents.strategies import Choice
 from model import scenario as scenario_module
 from model.errors import CeasefireError
 from model.scenario import MAX_MAGNITUDE, Scenario
@@ -53,6 +66,8 @@ METHODS = ("grid", "lhs", "sobol", "monte_carlo")
 MAX_RUNS = 100_000_000
 """Runs per experiment at most: about nine hours on one core at 52 turns (a cluster does it faster). The plan is
 lazy and memory does not grow with it, but anything larger is a typo more often than a plan."""
+MAX_COMBOS = 10_000
+"""Lever combinations at most (each is named in the manifest; a grid of strategy parameters multiplies them)."""
 MAX_SAMPLES = 1_000_000
 """Sample points at most (the sample table is kept in memory): also the limit of a grid's size, levels^d."""
 
@@ -107,9 +122,14 @@ class Sampling(_Strict):
     samples: Annotated[int, Field(ge=1, le=MAX_SAMPLES)] = 1
 
 
+ParamValue = bool | int | Finite | str
+"""A strategy parameter's value as TOML writes it (a number, a boolean, or a word such as "default")."""
+
+
 class ExperimentFile(_Strict):
     experiment: ExperimentSection
     levers: dict[str, list[str]] = {}
+    strategy_params: dict[str, ParamValue | Annotated[list[ParamValue], Field(max_length=MAX_SAMPLES)]] = {}
     uncertainties: dict[str, Uncertainty] = {}
     sampling: Sampling = Sampling()
 
@@ -123,7 +143,12 @@ class Experiment:
     path: str
     text: str
     combos: list[dict[str, str]] = field(default_factory=list)
-    """Lever combinations: each a mapping actor id -> strategy (USA for `us_strategy`), in file order."""
+    """Lever combinations: each a mapping actor id -> strategy (USA for `us_strategy`), in file order. A strategy
+    with parameters is an `agents.strategies.Choice` (its `label`, e.g. `or_else(deadline=6)`, names it in the
+    results)."""
+    combo_params: list[dict[str, Any]] = field(default_factory=list)
+    """Per combination, the run parameters its strategies set (an ultimatum's deadline is the run's threat_period),
+    with `params()`."""
 
     @property
     def name(self) -> str:
@@ -146,8 +171,24 @@ class Experiment:
     def fingerprint(self) -> str:
         """sha256 of what the experiment means: the parsed file (not its comments or layout) and the scenario's
         content. Two runs into one output folder must have the same fingerprint."""
-        body = {"experiment": self.spec.model_dump(mode="json"), "scenario": self.scenario.model_dump(mode="json", exclude={"path"})}
+        spec = self.spec.model_dump(mode="json")
+        del spec["strategy_params"]  # (a file without parameters means what it meant before they existed)
+        if any(isinstance(s, Choice) for combo in self.combos for s in combo.values()):
+            # The strategies as they run, whatever the spelling: `or_else( deadline = 6.0 )` or a grid's point is
+            # `or_else(deadline=6)`, and any other value of a parameter is another experiment.
+            spec["levers"] = {actor_id: list(dict.fromkeys(strategies.label(c[actor_id]) for c in self.combos))
+                              for actor_id in self.combos[0]}
+        body = {"experiment": spec, "scenario": self.scenario.model_dump(mode="json", exclude={"path"})}
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
+
+    def labels(self) -> list[dict[str, str]]:
+        """The lever combinations as labels: actor id -> `or_else(deadline=6)` or a plain name (the values of the
+        results' `us_strategy` and `strategy_<ACTOR>` columns)."""
+        return [{actor_id: strategies.label(s) for actor_id, s in combo.items()} for combo in self.combos]
+
+    def run_params(self, combo: int) -> dict[str, Any]:
+        """Overrides applied to every run of lever combination `combo`: `params()` and what its strategies set."""
+        return dict(self.combo_params[combo]) if self.combo_params else self.params()
 
     @cached_property
     def sample_table(self) -> pd.DataFrame:
@@ -203,7 +244,14 @@ def parse(data: dict[str, Any], label: str, base_dir: Path | None = None, text: 
         where = _where(tuple(err["loc"]))
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
-            message = "unknown field" if len(err["loc"]) > 1 else "unknown section; allowed: experiment, levers, uncertainties, sampling"
+            message = "unknown field" if len(err["loc"]) > 1 else "unknown section; allowed: experiment, levers, strategy_params, uncertainties, sampling"
+        elif err["loc"][0] == "levers" and len(err["loc"]) == 3:
+            message = ('expected a strategy as text, NAME or NAME(PARAM=VALUE, ...), e.g. "or_else(deadline=6)" '
+                       f"(got {err['input']!r})")
+        elif err["loc"][0] == "strategy_params" and len(err["loc"]) > 2:
+            where = f"strategy_params.{err['loc'][1]}"
+            message = ('expected a value (a finite number, true or false, or a word) or a list of them, e.g. '
+                       '"or_else.deadline" = [2, 4, 6]')
         elif err["type"] == "literal_error" and where == "sampling.method":
             message = f"unknown sampling method {err['input']!r}; allowed: {', '.join(METHODS)}"
         elif err.get("input") is not None and err["type"] != "missing" and not isinstance(err["input"], dict | list):
@@ -218,32 +266,62 @@ def parse(data: dict[str, Any], label: str, base_dir: Path | None = None, text: 
     except CeasefireError as exc:
         raise CeasefireError(f"{label}: experiment.scenario: {exc}") from None
 
-    # Levers: `us_strategy` or an actor id, each a non-empty list of known strategy names.
-    from agents import strategies
-    from model.assignment import assign, check_strategy_for
+    # Levers: `us_strategy` or an actor id, each a non-empty list of strategies, `NAME` or `NAME(PARAM=VALUE, ...)`,
+    # each NAME expanded over the values its [strategy_params] grid gives.
+    from model.assignment import assign, check_strategy_name, check_strategy_for, parse_choice, rule_overrides
 
+    grid = _strategy_param_grid(spec, label)
     lever_actors: list[tuple[str, str]] = []
+    lever_values: dict[str, list[str]] = {}
     for key, values in spec.levers.items():
         actor_id = "USA" if key == "us_strategy" else key
+        where = f"{label}: levers.{key}"
         if actor_id not in scen.actor_ids:
             allowed = ", ".join(["us_strategy", *scen.actor_ids])
-            raise CeasefireError(f"{label}: levers.{key}: unknown lever; allowed: {allowed} (strategies of {scen.name}'s actors)")
+            raise CeasefireError(f"{where}: unknown lever; allowed: {allowed} (strategies of {scen.name}'s actors)")
         if not values:
-            raise CeasefireError(f"{label}: levers.{key}: empty list, need at least one strategy")
-        if len(set(values)) != len(values):
-            raise CeasefireError(f"{label}: levers.{key}: a strategy is listed twice")
-        for value in values:
-            if value not in strategies.names():
-                raise CeasefireError(f"{label}: levers.{key}: unknown strategy {value!r}; allowed: {', '.join(strategies.names())}")
-            check_strategy_for(value, actor_id, f"{label}: levers.{key}")
+            raise CeasefireError(f"{where}: empty list, need at least one strategy")
         if any(a == actor_id for a, _ in lever_actors):
-            raise CeasefireError(f"{label}: levers.{key}: USA given twice (as us_strategy and USA)")
+            raise CeasefireError(f"{where}: USA given twice (as us_strategy and USA)")
+        expanded: list[str] = []
+        for value in values:
+            name = value.partition("(")[0].strip()
+            if name not in strategies.names():
+                raise CeasefireError(f"{where}: unknown strategy {name!r}; allowed: {', '.join(strategies.names())} "
+                                     "(each written NAME or NAME(PARAM=VALUE, ...))")
+            check_strategy_for(name, actor_id, where)
+            choice = parse_choice(value, where)
+            expanded.extend(_expand(choice, grid, where))
+        seen: set[str] = set()
+        for choice in expanded:
+            if strategies.label(choice) in seen:
+                raise CeasefireError(f"{where}: {strategies.label(choice)} is listed twice")
+            seen.add(strategies.label(choice))
         lever_actors.append((actor_id, key))
+        lever_values[key] = expanded
+    in_levers = {str(c) for values in lever_values.values() for c in values}
+    for key in grid:
+        name = key.partition(".")[0]
+        if name not in in_levers:
+            check_strategy_name(name, f"{label}: strategy_params.{key}")
+            levers = "; ".join(f"levers.{k}: {', '.join(dict.fromkeys(map(str, v)))}" for k, v in lever_values.items())
+            raise CeasefireError(f"{label}: strategy_params.{key}: {name} is not a strategy in the levers "
+                                 f"({levers or 'no levers'}); a parameter is varied only for a strategy listed in [levers]")
+    n_combos = math.prod(len(v) for v in lever_values.values())
+    if n_combos > MAX_COMBOS:
+        sizes = " x ".join(f"{len(v):,} ({k})" for k, v in lever_values.items())
+        raise CeasefireError(f"{label}: levers: {sizes} = {n_combos:,} lever combinations, more than the limit of "
+                             f"{MAX_COMBOS:,}; use fewer")
     combos = [dict(zip([a for a, _ in lever_actors], values, strict=True))
-              for values in itertools.product(*(spec.levers[k] for _, k in lever_actors))]
+              for values in itertools.product(*(lever_values[k] for _, k in lever_actors))]
+    base_params = {} if spec.experiment.turns is None else {"params.turns": spec.experiment.turns}
+    combo_params = []
     for combo in combos:
-        assign(scen, None, combo)
-
+        chosen = assign(scen, None, combo)
+        try:
+            combo_params.append(base_params | rule_overrides(chosen, base_params))
+        except CeasefireError as exc:
+            raise CeasefireError(f"{label}: levers: {exc}") from None
     # Uncertainties: names the engine accepts, ranges inside the field's domain.
     from model.world import ACTOR_FIELDS, allowed_override_names
 
@@ -272,9 +350,62 @@ def parse(data: dict[str, Any], label: str, base_dir: Path | None = None, text: 
     if not spec.uncertainties and spec.sampling.samples != 1:
         raise CeasefireError(f"{label}: sampling.samples: {spec.sampling.samples} samples but no uncertainties; "
                              "use experiment.replicates for more runs")
-    exp = Experiment(spec=spec, scenario=scen, path=label, text=text, combos=combos)
+    for key in spec.uncertainties:  # a run's parameter that a lever already sets cannot also be sampled
+        setter = next((f"{strategies.label(s)} ({a})" for combo, params in zip(combos, combo_params, strict=True)
+                       for a, s in combo.items() if key in params and key in rule_overrides({a: s})), None)
+        if setter is not None:
+            raise CeasefireError(f"{label}: uncertainties.{key}: set by the lever {setter} (the rules read one "
+                                 f"{key} per run); vary it in one place, the uncertainty or the strategy's parameter")
+    exp = Experiment(spec=spec, scenario=scen, path=label, text=text, combos=combos, combo_params=combo_params)
     _check_size(exp, label)
     return exp
+
+
+def _strategy_param_grid(spec: ExperimentFile, label: str) -> dict[str, list[Any]]:
+    """[strategy_params]: `"STRATEGY.PARAM" = [values]` (or one value), each checked against the parameter's range;
+    as {"STRATEGY.PARAM": [values as the strategy reads them]}."""
+    from model.assignment import check_strategy_name
+
+    out: dict[str, list[Any]] = {}
+    for key, raw in spec.strategy_params.items():
+        where = f"{label}: strategy_params.{key}"
+        name, dot, param = key.partition(".")
+        if not dot or not name or not param:
+            raise CeasefireError(f"{where}: expected \"STRATEGY.PARAM\" = [VALUE, ...], e.g. \"or_else.deadline\" = [2, 4, 6]")
+        check_strategy_name(name, where)
+        values = raw if isinstance(raw, list) else [raw]
+        if not values:
+            raise CeasefireError(f"{where}: empty list, need at least one value")
+        read = []
+        for value in values:
+            try:
+                built = strategies.get(name, **{param: value})
+            except strategies.StrategyParamError as exc:
+                raise CeasefireError(f"{where}: {exc}") from None
+            read.append(getattr(built.params, param))
+        if len(set(map(repr, read))) != len(read):
+            raise CeasefireError(f"{where}: a value is listed twice")
+        out[key] = read
+    return out
+
+
+def _expand(choice: str, grid: dict[str, list[Any]], where: str) -> list[str]:
+    """`choice` once per point of its strategy's grid (the product of its varied parameters, in file order)."""
+    name = str(choice)
+    axes = {key.partition(".")[2]: values for key, values in grid.items() if key.partition(".")[0] == name}
+    if not axes:
+        return [choice]
+    own = dict(getattr(choice, "params", ()))
+    both = sorted(set(own) & set(axes))
+    if both:
+        raise CeasefireError(f"{where}: {strategies.label(choice)} sets {both[0]}, which strategy_params.{name}."
+                             f"{both[0]} varies; give it in one place")
+    points = math.prod(len(v) for v in axes.values())
+    if points > MAX_COMBOS:
+        raise CeasefireError(f"{where}: {name}'s [strategy_params] grid has {points:,} points, more than the limit of "
+                             f"{MAX_COMBOS:,} lever combinations; use fewer values")
+    return [Choice(name, own | dict(zip(axes, point, strict=True)))
+            for point in itertools.product(*axes.values())]
 
 
 def sample_count(exp: Experiment) -> int:

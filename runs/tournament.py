@@ -125,7 +125,9 @@ def play(scenario: Scenario, us: Iterable[str] | None = None, russia: Iterable[s
     matrix = cell_table(table, seed=seed)
     return Tournament(scenario=scenario.name, noise=noise, runs_per_cell=runs, seed=seed, runs=table, matrix=matrix,
                       standings=standings(matrix), russian_standings=russian_standings(matrix),
-                      us_strategies=us_list, russian_strategies=rus_list)
+                      # as the tables name them: a strategy given parameters by its label, or_else(deadline=6)
+                      us_strategies=list(dict.fromkeys(table["us_strategy"])),
+                      russian_strategies=list(dict.fromkeys(table["strategy_RUS"])))
 
 
 def _names(value: Iterable[str] | None, default: Iterable[str], option: str) -> list[str]:

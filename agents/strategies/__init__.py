@@ -102,11 +102,22 @@ class Choice(str):
         return f"{self}({inner})" if inner else str(self)
 
 
+def label(choice: str) -> str:
+    """The label of a strategy given as a name or a `Choice`: `or_else(deadline=6)`, or the plain name."""
+    return choice.label if isinstance(choice, Choice) else str(choice)
+
 
 def _text(value: Any) -> str:
+    """A parameter value as a label writes it: short, and read back (`model.assignment.parse_choice`) as the same
+    value, so that a label names one strategy exactly (0.15, not 0.15000000000000002 nor a rounded 0.123457)."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    if value is None:
+        return "default"
+    if isinstance(value, float):
+        short = f"{value:g}"
+        return short if float(short) == value else repr(value)
+    return str(value)
 
 
 def build(choice: str) -> Strategy:
@@ -130,4 +141,4 @@ def describe() -> list[str]:
 
 
 __all__ = ["STRATEGIES", "US_STRATEGIES", "RUSSIA_STRATEGIES", "Choice", "Strategy", "StrategyParamError", "build",
-           "describe", "get", "names", "strategy_class"]
+           "describe", "label", "get", "names", "strategy_class"]
