@@ -136,10 +136,10 @@ def advance(world: World, strategies: Sequence[Strategy]) -> TurnReport:
                         blocker_before=world.run_event("blocker").astype(np.int64),
                         violating_before=world.violating > 0.5)
     stack(world, decisions)
-    resolve_turn(world.arrays, world.turn)
+    resolve_turn(world.kernel, world.turn)
     return report
 
 
 def start(world: World) -> None:
     """Priors, the first offer and everyone's values at turn 0."""
-    evaluate_all(world.arrays, 0)
+    evaluate_all(world.kernel, 0)

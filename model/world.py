@@ -10,6 +10,7 @@ rules see the arrays as one named tuple (`model.rules.state.Arrays`); Python cod
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ from model import layout
 from model.constants import INTEGER_MECHANISM_NAMES, MECHANISM, MECHANISM_NAMES
 from model.errors import CeasefireError
 from model.rng import Stream, Streams
-from model.rules.state import Arrays
+from model.rules.state import Arrays, State, pack
 from model.scenario import MAX_MAGNITUDE, Scenario
 
 ACTOR_FIELDS: tuple[str, ...] = (
@@ -62,6 +63,11 @@ class World:
     arrays: Arrays
     linkable: np.ndarray  # (K,) off the table at the start, so only linkage can bring it in
     turn: int = 0
+
+    @cached_property
+    def kernel(self) -> State | Arrays:
+        """The same arrays packed as the compiled rules take them (`model.rules.state.pack`)."""
+        return pack(self.arrays)
 
     # Structure and fixed numbers.
     @property
