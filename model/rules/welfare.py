@@ -15,9 +15,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from model.layout import (CEASEFIRE, COSTS, DISCOUNT, ENGAGED, FORCE, LOSS_WEIGHT, NO_DEAL_COST, RESOLVE,
+from model.layout import (CEASEFIRE, COSTS, DISCOUNT, ENGAGED, LOSS_WEIGHT, NO_DEAL_COST, RESOLVE,
                           RESOLVE_WEAR, SANCTION_COST, SANCTION_HARM, SANCTIONING, UTILITY, WEEK_COST)
 from model.rules.batna import utility, war_value
+from model.rules.beliefs import chances_now, tilt
 
 
 @njit(cache=True)
@@ -25,7 +26,7 @@ def state_value(s, b: int, i: int) -> float:
     """What the current state is worth to i this week: the terms in force, or the war under its belief."""
     if s.run_state[b, CEASEFIRE] > 0.5:
         return utility(s, b, i, s.terms[b])
-    return war_value(s, b, i, s.actor_state[b, :, FORCE].copy(), s.delta[b, i])
+    return war_value(s, b, i, chances_now(s, b), tilt(s.delta[b, i]))
 
 
 @njit(cache=True)
