@@ -7,6 +7,11 @@ Mesa model is a batch of one, so both engines run the same compiled code.
 Compiled code is cached on disk. numba checks only the file of the function it caches, not the files of the
 functions it calls, so the cache lives in a folder named after a hash of every source the kernel is built from:
 any change to a rule starts a fresh cache instead of running stale code.
+
+Speed without changing a rule: a call between compiled functions costs an atomic reference count for every array it
+passes (and the 27-array state is packed into one struct, `state.pack`, for that reason), so the small functions
+the evaluation calls hundreds of times a week (utility, war value, alternative, keep margin) are inlined
+(`inline="always"`), and the chances of each war are computed once per force vector (`batna.war_at`).
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from model.layout import (CEASEFIRE, CREDIBILITY, ENFORCING, ENGAGED, FORCE, HOR
 from model.rules.beliefs import believed_chance, chances_at
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def utility(s, b: int, i: int, z: np.ndarray) -> float:
     """u_i(z) = 1 - sum_k s_ik |z_k - x_ik|."""
     loss = 0.0
@@ -46,7 +46,7 @@ def retreat(s, b: int, i: int, z: np.ndarray) -> float:
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def war_value(s, b: int, i: int, p: np.ndarray, tilt: np.ndarray) -> float:
     """sum_c P_ic W_ic: i's expected utility of the war's outcome, for true chances `p` (C,) seen through a belief's
     `tilt` (`model.rules.beliefs.tilt`)."""
@@ -113,7 +113,7 @@ def exposed_to(s, j: int, i: int) -> bool:
     return i == target or (s.camp[target] >= 0 and s.camp[i] == s.camp[target] and s.camp[i] != s.camp[j])
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def strike_harm(s, b: int, j: int, i: int, war: np.ndarray, tilt: np.ndarray) -> float:
     """What a strike by j would cost i under a belief's `tilt`, in the war `war` (`war_at`): the fall of its war
     lottery, plus its own losses weighted by (1 - resolve)."""
@@ -153,7 +153,7 @@ def war_at(s, b: int, force: np.ndarray, out: np.ndarray) -> np.ndarray:
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def alternative(s, b: int, i: int, war: np.ndarray, tilt: np.ndarray, cost: np.ndarray,
                 enforcement: bool) -> float:
     """i's value of the no-deal path: the war lottery minus `horizon` weeks of costs and expected punishment.

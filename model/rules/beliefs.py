@@ -98,7 +98,7 @@ def tilt(delta: np.ndarray) -> np.ndarray:
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def believed_chance(p: np.ndarray, tilt: np.ndarray, c: int) -> float:
     """P_ic for one camp c, from the true chances p and the actor's `tilt` (as `believed_chances`)."""
     total = 0.0

@@ -24,7 +24,7 @@ from model.layout import (AUDIENCE_COST, BATNA, BETRAYAL, CEASEFIRE, DEAL_VALUE,
                           R_BLOCKER_MARGIN, SUSPENDED_UNTIL, WAR_INTENSITY, BELIEF)
 from model.rules import bargaining
 from model.rules.batna import alternative, retreat, utility, war_at, weekly_cost, without_support
-from model.rules.beliefs import believed_chance, tilt
+from model.rules.beliefs import believed_chance
 from model.rules.fighting import expected_loss_share, projected_force
 
 
@@ -69,7 +69,7 @@ def public_belief(s, b: int) -> np.ndarray:
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def keep_margin(s, b: int, j: int, terms: np.ndarray, war: np.ndarray, tilt: np.ndarray, cost: np.ndarray) -> float:
     """j's margin for keeping a truce on `terms` while the others keep it, judged under a belief's `tilt`: u_j(terms)
     less its value of breaking it, in `war`, the war j would return to (`breaking_wars`: a client loses its
@@ -79,12 +79,12 @@ def keep_margin(s, b: int, j: int, terms: np.ndarray, war: np.ndarray, tilt: np.
 
 
 @njit(cache=True)
-def breaking_wars(s, b: int, force: np.ndarray) -> np.ndarray:
-    """(A, A+1, C): for each party j, the war it would return to if it broke a truce at forces `force` (`war_at`
-    of `without_support`: a client fights without its patron's support; anyone else at the forces as they are)."""
+def breaking_wars(s, b: int, force: np.ndarray, as_they_are: np.ndarray) -> np.ndarray:
+    """(A, A+1, C): for each party j, the war it would return to if it broke a truce at forces `force`: a client
+    fights without its patron's support (`war_at` of `without_support`), anyone else in `as_they_are`, the war at
+    `force` itself."""
     n_a = s.camp.shape[0]
     out = np.empty((n_a, n_a + 1, s.leader.shape[0]))
-    as_they_are = war_at(s, b, force, np.empty((n_a + 1, s.leader.shape[0])))
     for j in range(n_a):
         if s.patron[j] >= 0:
             war_at(s, b, without_support(s, b, j, force), out[j])
@@ -93,7 +93,7 @@ def breaking_wars(s, b: int, force: np.ndarray) -> np.ndarray:
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def anticipated_defection(s, b: int, j: int, terms: np.ndarray, tilt: np.ndarray, now: np.ndarray,
                           later: np.ndarray, cost: np.ndarray) -> float:
     """The chance, as judged under a belief's `tilt`, that j breaks a truce on `terms` within the horizon.
@@ -131,12 +131,15 @@ def evaluate(s, b: int, turn: int) -> None:
     # to if it broke a truce, today and at the forces projected over the horizon. Beliefs enter as tilts: every
     # party's own (rows 0..A-1) and the mediator's public estimate (row A).
     war = war_at(s, b, force, np.empty((n_a + 1, n_c)))
-    breaking_now = breaking_wars(s, b, force)
-    breaking_later = breaking_wars(s, b, projected_force(s, b, s.params[b, HORIZON]))
+    later = projected_force(s, b, s.params[b, HORIZON])
+    breaking_now = breaking_wars(s, b, force, war)
+    breaking_later = breaking_wars(s, b, later, war_at(s, b, later, np.empty((n_a + 1, n_c))))
     tilts = np.empty((n_a + 1, n_c))
-    for i in range(n_a):
-        tilts[i] = tilt(s.delta[b, i])
-    tilts[n_a] = tilt(public_belief(s, b))
+    pub = public_belief(s, b)
+    for c in range(n_c):
+        for i in range(n_a):
+            tilts[i, c] = math.exp(s.delta[b, i, c])
+        tilts[n_a, c] = math.exp(pub[c])
     public = tilts[n_a]
 
     if not in_force:
