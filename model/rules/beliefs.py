@@ -114,6 +114,15 @@ def chances_now(s, b: int) -> np.ndarray:
 
 
 @njit(cache=True)
+def chances_of_every_run(s) -> np.ndarray:
+    """(B, C) the true chances of every run of the batch at its current forces (what is recorded each turn)."""
+    out = np.empty((s.keys.shape[0], s.leader.shape[0]))
+    for b in range(out.shape[0]):
+        chances_at(s, b, s.actor_state[b, :, FORCE], out[b])
+    return out
+
+
+@njit(cache=True)
 def set_priors(s, b: int) -> None:
     """Each actor's prior: the truth tilted by its optimism toward its side, worth `prior_weeks` battles."""
     p = chances_now(s, b)
