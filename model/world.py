@@ -94,11 +94,13 @@ class World:
     def counterpart(self) -> np.ndarray:
         return self.arrays.counterpart
 
-    @property
+    @cached_property
     def enemy(self) -> np.ndarray:
-        """(A, A) True where the two actors fight in opposite camps."""
+        """(A, A) True where the two actors fight in opposite camps (read-only: camps never change)."""
         c = self.arrays.camp
-        return (c[:, None] >= 0) & (c[None, :] >= 0) & (c[:, None] != c[None, :])
+        enemy = (c[:, None] >= 0) & (c[None, :] >= 0) & (c[:, None] != c[None, :])
+        enemy.flags.writeable = False
+        return enemy
 
     @property
     def ideal(self) -> np.ndarray:
@@ -112,9 +114,9 @@ class World:
     def status_quo(self) -> np.ndarray:
         return self.arrays.status_quo
 
-    @property
+    @cached_property
     def p(self) -> dict[str, np.ndarray]:
-        """Every per-run parameter by name, each (B,) (views)."""
+        """Every per-run parameter by name, each (B,) (views: built once, strategies read it every turn)."""
         return {name: self.arrays.params[:, n] for n, name in enumerate(layout.PARAMS)}
 
     def actor_param(self, name: str) -> np.ndarray:
