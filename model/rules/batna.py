@@ -74,7 +74,7 @@ def weekly_cost(s, b: int, loss_share: np.ndarray) -> np.ndarray:
     return cost
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def is_victim(s, j: int, a: int) -> bool:
     """Whether a strike by j destroys a's force: a is in the camp of j's counterpart but is not the counterpart
     itself (strikes on the regime, not on Russia), or a is the counterpart when it stands outside the camps."""
@@ -95,7 +95,7 @@ def strike_victims(s, j: int) -> np.ndarray:
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def struck_forces(s, b: int, j: int, force: np.ndarray, out: np.ndarray) -> np.ndarray:
     """Forces after a strike by j: its victims lose `punish_fraction` (into `out`, returned)."""
     punish = s.params[b, PUNISH]
@@ -104,7 +104,7 @@ def struck_forces(s, b: int, j: int, force: np.ndarray, out: np.ndarray) -> np.n
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def exposed_to(s, j: int, i: int) -> bool:
     """Whether a threat by j is aimed at i: i is j's counterpart or in its camp."""
     target = s.counterpart[j]
@@ -123,7 +123,7 @@ def strike_harm(s, b: int, j: int, i: int, war: np.ndarray, tilt: np.ndarray) ->
     return harm
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def threat_weight(s, b: int, j: int, enforcement: bool) -> float:
     """1 where j's threat counts: an ultimatum in force before a deal, or an enforcement clause after one."""
     if s.actor_state[b, j, ENGAGED] < 0.5:
@@ -133,7 +133,7 @@ def threat_weight(s, b: int, j: int, enforcement: bool) -> float:
     return 1.0 if s.actor_state[b, j, THREAT_DEADLINE] >= 0.0 else 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def threat_pending(s, b: int, j: int) -> bool:
     """j has a threat that counts in some test: an ultimatum or an enforcement clause (`threat_weight`)."""
     return threat_weight(s, b, j, False) > 0.0 or threat_weight(s, b, j, True) > 0.0
@@ -173,7 +173,7 @@ def alternative(s, b: int, i: int, war: np.ndarray, tilt: np.ndarray, cost: np.n
     return value
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def without_support(s, b: int, i: int, force: np.ndarray) -> np.ndarray:
     """Forces as a client that breaks its patron's truce would fight with. The patron keeps the truce and, as far
     as it is credible as an enforcer (its credibility c_p), withholds its support: its own force stays out of the

@@ -31,7 +31,7 @@ def camp_strength(s, b: int, force: np.ndarray) -> np.ndarray:
     return _add_strength(s, b, force, np.zeros(s.leader.shape[0]))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _add_strength(s, b: int, force: np.ndarray, strength: np.ndarray) -> np.ndarray:
     for a in range(s.camp.shape[0]):
         c = s.camp[a]
@@ -46,7 +46,7 @@ def true_chances(strength: np.ndarray, gamma: float) -> np.ndarray:
     return _contest(strength.copy(), gamma)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _contest(p: np.ndarray, gamma: float) -> np.ndarray:
     """`true_chances` in place: strengths in, chances out."""
     n_c = p.shape[0]
@@ -66,7 +66,7 @@ def _contest(p: np.ndarray, gamma: float) -> np.ndarray:
     return p
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def chances_at(s, b: int, force: np.ndarray, out: np.ndarray) -> np.ndarray:
     """The true chances P_c at forces `force` (A,) of run b, written into `out` (C,) and returned: the
     evaluation asks this for a dozen force vectors a week, so it fills an array rather than allocating two."""

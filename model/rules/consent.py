@@ -41,12 +41,12 @@ def signatories(s, b: int, turn: int) -> np.ndarray:
     return out[:n]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def armed(s, b: int, i: int) -> bool:
     return s.camp[i] >= 0 and s.actor_state[b, i, ENGAGED] > 0.5 and s.actor_state[b, i, FORCE] > 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def can_end_deal(s, b: int, j: int) -> bool:
     """Parties whose defection ends a truce: engaged veto players, and armed clients of a veto patron."""
     if s.actor_state[b, j, ENGAGED] < 0.5:
