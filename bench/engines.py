@@ -5,7 +5,8 @@ Same work: syria-2016, every US strategy, 52 turns, the same replicate seeds, su
 `record=False`); the Mesa engine with its recording on (event log, DataCollector) is timed separately. Every run
 of the Mesa sample is checked field by field against the ensemble's row for it, and the recorded runs against the
 unrecorded ones. Timings are repeated, the engines interleaved within each repeat (so a change in the machine's
-load hits all of them), and reported as min and median of the repeats.
+load hits all of them), and reported as min and median of the repeats, in wall-clock seconds (the targets' unit)
+and in CPU seconds (what the code costs, much less sensitive to other work on a shared machine).
 
 - `compare_80k_s`: `runs.compare.run_strategies` for 8 strategies x 10,000 runs x 52 turns, end to end in this
   process (the work of `ceasefire compare --runs 10000` without its report).
@@ -53,25 +54,43 @@ TURNS = 52
 SCENARIO = "syria-2016"
 
 
-def mesa_engine(spec, runs_per_strategy: int, record: bool) -> tuple[float, list[dict[str, np.ndarray]]]:
-    """Seconds for `runs_per_strategy` Mesa runs of every US strategy, and each run's summary columns."""
+class Clock:
+    """Wall-clock and CPU seconds of this process and its finished children since `start`. On a shared machine
+    the wall clock measures the load as much as the code; the CPU time much less so, and both are reported."""
+
+    def __init__(self) -> None:
+        self.wall = time.perf_counter()
+        self.cpu = self._cpu()
+
+    @staticmethod
+    def _cpu() -> float:
+        own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+    def read(self) -> tuple[float, float]:
+        return time.perf_counter() - self.wall, self._cpu() - self.cpu
+
+
+def mesa_engine(spec, runs_per_strategy: int, record: bool) -> tuple[tuple[float, float], list[dict[str, np.ndarray]]]:
+    """(wall, CPU) seconds for `runs_per_strategy` Mesa runs of every US strategy, and each run's summary columns."""
     summaries = []
-    start = time.perf_counter()
+    clock = Clock()
     for us in US_STRATEGIES:
         for r in range(runs_per_strategy):
             model = CeasefireModel(spec, us_strategy=us, turns=TURNS, rng=replicate_seed(SEED, r), record=record)
             model.run()
             summaries.append(summarize(model.world))
-    return time.perf_counter() - start, summaries
+    return clock.read(), summaries
 
 
-def ensemble_engine(spec, runs_per_strategy: int) -> tuple[float, dict]:
-    """Seconds for `runs_per_strategy` ensemble runs of every US strategy, and the summary table per strategy."""
+def ensemble_engine(spec, runs_per_strategy: int) -> tuple[tuple[float, float], dict]:
+    """(wall, CPU) seconds for `runs_per_strategy` ensemble runs of every US strategy, and the summary table per
+    strategy."""
     frames = {}
-    start = time.perf_counter()
+    clock = Clock()
     for us in US_STRATEGIES:
         frames[us] = run_replicates(spec, runs_per_strategy, seed=SEED, us_strategy=us, params={"params.turns": TURNS})
-    return time.perf_counter() - start, frames
+    return clock.read(), frames
 
 
 def same(a, b) -> bool:
@@ -103,40 +122,42 @@ def check_recording(recorded: list[dict], plain: list[dict], recorded_runs: int,
                     raise SystemExit(f"recording changes run {r} of strategy {US_STRATEGIES[i]}: {name}")
 
 
-def compare_80k(spec) -> float:
+def compare_80k(spec) -> tuple[float, float]:
     from runs.compare import run_strategies
 
-    start = time.perf_counter()
+    clock = Clock()
     frame = run_strategies(spec, US_STRATEGIES, runs=10_000, seed=SEED, params={"params.turns": TURNS})
-    elapsed = time.perf_counter() - start
+    elapsed = clock.read()
     assert len(frame) == 80_000
     return elapsed
 
 
-def run_cli() -> float:
-    """One `ceasefire run` as a new process, wall-clock seconds."""
+def run_cli() -> tuple[float, float]:
+    """One `ceasefire run` as a new process: (wall, CPU) seconds."""
     script = Path(sys.executable).with_name("ceasefire")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "runs"]
-    start = time.perf_counter()
+    clock = Clock()
     subprocess.run([*command, "run", "--scenario", SCENARIO, "--seed", "1"], check=True, capture_output=True,
                    cwd=ROOT)
-    return time.perf_counter() - start
+    return clock.read()
 
 
 def first_call_child() -> None:
     """(Child) seconds to build a world and play its first turn and summary, which compiles or loads the rules."""
-    start = time.perf_counter()
+    clock = Clock()
     model = CeasefireModel(scenario_module.load(SCENARIO), turns=1, rng=1)
     model.run()
     summarize(model.world)
-    print(json.dumps({"first_call_s": time.perf_counter() - start}))
+    print(json.dumps(dict(zip(("wall", "cpu"), clock.read(), strict=True))))
 
 
-def first_call(cache_dir: str) -> float:
+def first_call(cache_dir: str) -> tuple[float, float]:
+    """(wall, CPU) seconds of a new process's first turn with the numba cache in `cache_dir`."""
     env = dict(os.environ, NUMBA_CACHE_DIR=cache_dir)
     child = subprocess.run([sys.executable, __file__, "--first-call-child"], capture_output=True, text=True,
                            check=True, env=env, cwd=ROOT)
-    return json.loads(child.stdout.strip().splitlines()[-1])["first_call_s"]
+    result = json.loads(child.stdout.strip().splitlines()[-1])
+    return result["wall"], result["cpu"]
 
 
 def memory_child(runs: int) -> None:
@@ -148,8 +169,10 @@ def memory_child(runs: int) -> None:
     print(json.dumps({"runs": runs, "peak_rss_mib": peak_kib / 1024}))
 
 
-def spread(times: list[float]) -> str:
-    return f"min {min(times):.2f} s, median {statistics.median(times):.2f} s over {len(times)}"
+def spread(times: list[tuple[float, float]]) -> str:
+    wall, cpu = [t[0] for t in times], [t[1] for t in times]
+    return (f"wall min {min(wall):.2f} s, median {statistics.median(wall):.2f} s; CPU min {min(cpu):.2f} s; "
+            f"{len(times)} repeats")
 
 
 def main() -> None:
@@ -176,7 +199,8 @@ def main() -> None:
     CeasefireModel(spec, turns=2, rng=1).run()
     run_replicates(spec, 10, seed=SEED, params={"params.turns": 2})
 
-    times: dict[str, list[float]] = {"mesa": [], "mesa_recording": [], "ensemble": [], "compare_80k": [], "run_cli": []}
+    times: dict[str, list[tuple[float, float]]] = {key: [] for key in
+                                                   ("mesa", "mesa_recording", "ensemble", "compare_80k", "run_cli")}
     for _ in range(args.repeats):
         elapsed, plain = mesa_engine(spec, mesa_runs, record=False)
         times["mesa"].append(elapsed)
@@ -190,17 +214,18 @@ def main() -> None:
     fields = check_engines(plain, frames, mesa_runs)
     check_recording(recorded, plain, recorded_runs, mesa_runs)
 
-    def rate(key: str, runs: int) -> float:
-        return n_us * runs / min(times[key])
+    def rate(key: str, runs: int, clock: int = 0) -> float:
+        return n_us * runs / min(t[clock] for t in times[key])
 
     mesa_per_s, recording_per_s = rate("mesa", mesa_runs), rate("mesa_recording", recorded_runs)
     ensemble_per_s = rate("ensemble", ensemble_runs)
-    print(f"mesa engine:            {mesa_per_s:10.1f} runs/s  ({mesa_runs} runs per strategy, summaries only; "
-          f"{spread(times['mesa'])})")
+    mesa_cpu, ensemble_cpu = rate("mesa", mesa_runs, 1), rate("ensemble", ensemble_runs, 1)
+    print(f"mesa engine:            {mesa_per_s:10.1f} runs/s  ({mesa_cpu:.1f} per CPU second; {mesa_runs} runs per "
+          f"strategy, summaries only; {spread(times['mesa'])})")
     print(f"mesa engine, recording: {recording_per_s:10.1f} runs/s  ({recorded_runs} runs per strategy; "
           f"{spread(times['mesa_recording'])})")
-    print(f"ensemble engine:        {ensemble_per_s:10.1f} runs/s  ({ensemble_runs} runs per strategy; "
-          f"{spread(times['ensemble'])}), {1e6 / (ensemble_per_s * TURNS):.1f} us per run-turn")
+    print(f"ensemble engine:        {ensemble_per_s:10.1f} runs/s  ({ensemble_cpu:.1f} per CPU second; {ensemble_runs} "
+          f"runs per strategy; {spread(times['ensemble'])}), {1e6 / (ensemble_cpu * TURNS):.1f} CPU us per run-turn")
     print(f"ratio:                  {ensemble_per_s / mesa_per_s:10.1f}x")
     print(f"engines agree:          {fields} fields of {n_us * mesa_runs} runs identical; recording changes nothing")
     print(f"ceasefire run:          {spread(times['run_cli'])} (new process)")
@@ -212,8 +237,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as cache:
             compile_s = first_call(cache)
             cached_s = first_call(cache)
-        print(f"first call:             {compile_s:.1f} s compiling the rules (empty cache), {cached_s:.2f} s "
-              f"loading them from the cache")
+        print(f"first call:             {compile_s[0]:.1f} s ({compile_s[1]:.1f} s CPU) compiling the rules (empty "
+              f"cache), {cached_s[0]:.2f} s loading them from the cache")
 
     start = time.perf_counter()
     child = subprocess.run([sys.executable, __file__, "--memory-child", str(memory_runs)], capture_output=True,
@@ -222,24 +247,29 @@ def main() -> None:
     print(f"memory:                 {memory['peak_rss_mib']:10.1f} MiB peak RSS for {memory_runs:,} runs "
           f"({time.perf_counter() - start:.0f} s)")
 
-    def best(key: str) -> float | None:
-        return round(min(times[key]), 2) if times[key] else None
+    def best(key: str, clock: int = 0) -> float | None:
+        return round(min(t[clock] for t in times[key]), 2) if times[key] else None
 
     def median(key: str) -> float | None:
-        return round(statistics.median(times[key]), 2) if times[key] else None
+        return round(statistics.median(t[0] for t in times[key]), 2) if times[key] else None
 
     print(json.dumps({
         "mesa_runs_per_s": round(mesa_per_s, 1),
         "mesa_recording_runs_per_s": round(recording_per_s, 1),
         "ensemble_runs_per_s": round(ensemble_per_s, 1),
         "ratio": round(ensemble_per_s / mesa_per_s, 1),
-        "us_per_run_turn": round(1e6 / (ensemble_per_s * TURNS), 2),
+        "mesa_runs_per_cpu_s": round(mesa_cpu, 1),
+        "ensemble_runs_per_cpu_s": round(ensemble_cpu, 1),
+        "cpu_us_per_run_turn": round(1e6 / (ensemble_cpu * TURNS), 2),
         "compare_80k_s": best("compare_80k"),
         "compare_80k_median_s": median("compare_80k"),
+        "compare_80k_cpu_s": best("compare_80k", 1),
         "run_cli_s": best("run_cli"),
         "run_cli_median_s": median("run_cli"),
-        "first_call_compile_s": None if compile_s is None else round(compile_s, 1),
-        "first_call_cached_s": None if cached_s is None else round(cached_s, 2),
+        "run_cli_cpu_s": best("run_cli", 1),
+        "first_call_compile_s": None if compile_s is None else round(compile_s[0], 1),
+        "first_call_compile_cpu_s": None if compile_s is None else round(compile_s[1], 1),
+        "first_call_cached_s": None if cached_s is None else round(cached_s[0], 2),
         "peak_rss_mib_1m": None if quick else round(memory["peak_rss_mib"], 1),
         "peak_rss_mib": round(memory["peak_rss_mib"], 1),
         "memory_runs": memory_runs,
@@ -248,7 +278,7 @@ def main() -> None:
         "repeats": args.repeats,
         "fields_checked": fields,
         "turns": TURNS,
-        "load_avg_1min": round(os.getloadavg()[0], 2),
+        "load_avg_1min": round(os.getloadavg()[0], 2),  # of the whole machine, at the end
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
     }))
 
