@@ -108,9 +108,10 @@ class CeasefireModel(mesa.Model):
         """Publish this turn's recorded columns as attributes, then collect."""
         for name, values in recording.model_columns(self.world).items():
             setattr(self, name, values[0].item())
-        actor_cols = recording.actor_columns(self.world)
+        # Each column as a list of Python scalars, one per actor: one conversion per column, not per value.
+        actor_cols = {name: values[0].tolist() for name, values in recording.actor_columns(self.world).items()}
         for agent in self.actors:
-            agent._record({name: values[0, agent.index].item() for name, values in actor_cols.items()})
+            agent._record({name: values[agent.index] for name, values in actor_cols.items()})
         if self.world.turn > 0:
             self.datacollector.collect(self)
 
