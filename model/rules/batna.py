@@ -153,7 +153,7 @@ def war_at(s, b: int, force: np.ndarray, out: np.ndarray) -> np.ndarray:
     return out
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def alternative(s, b: int, i: int, war: np.ndarray, tilt: np.ndarray, cost: np.ndarray,
                 enforcement: bool) -> float:
     """i's value of the no-deal path: the war lottery minus `horizon` weeks of costs and expected punishment.
