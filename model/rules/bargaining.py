@@ -266,12 +266,15 @@ def _smooth_utility_grad(s, b: int, i: int, z: np.ndarray, eps: float) -> tuple[
     for k in range(n_k):
         x = s.ideal[b, i, k]
         sal = s.salience[b, i, k]
-        r = math.sqrt((z[k] - x) ** 2 + eps * eps)
+        # t * t, not t ** 2: Python's ** calls pow, which differs from the product in the last bit now and then.
+        t = z[k] - x
+        r = math.sqrt(t * t + eps * eps)
         dr = (z[k] - x) / r
         value -= sal * r
         grad[k] -= sal * dr
         if s.on_table[b, k] > 0.5 and a_cost > 0.0:
-            excess = r - math.sqrt((s.demand[b, i, k] - x) ** 2 + eps * eps)
+            t_demand = s.demand[b, i, k] - x
+            excess = r - math.sqrt(t_demand * t_demand + eps * eps)
             soft = math.sqrt(excess * excess + eps * eps)
             value -= a_cost * sal * 0.5 * (excess + soft)
             grad[k] -= a_cost * sal * 0.5 * (1.0 + excess / soft) * dr
@@ -302,6 +305,15 @@ def _smooth_nash_value(s, b: int, signers: np.ndarray, d: np.ndarray, w: np.ndar
     return total
 
 
+@njit(cache=True, inline="always")
+def _length(v: np.ndarray) -> float:
+    """The Euclidean length of v, summed in a loop (numpy's sum orders its additions differently from a loop)."""
+    squares = 0.0
+    for k in range(v.shape[0]):
+        squares += v[k] * v[k]
+    return math.sqrt(squares)
+
+
 @njit(cache=True)
 def nash_many(s, b: int, signers: np.ndarray, d: np.ndarray, w: np.ndarray, lo: np.ndarray,
               hi: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -325,12 +337,18 @@ def nash_many(s, b: int, signers: np.ndarray, d: np.ndarray, w: np.ndarray, lo: 
         lowest = surplus.min()
         if lowest > 1e-6 and _nash_value(s, b, signers, d, w, z) > -np.inf:
             break
-        weights = np.exp(-(surplus - lowest) / 0.01)
-        weights /= weights.sum()
+        # Loops, not numpy's exp and sum: the same libm exp and summation order whether compiled or not.
+        weights = np.empty(n)
+        total = 0.0
+        for m in range(n):
+            weights[m] = math.exp(-(surplus[m] - lowest) / 0.01)
+            total += weights[m]
+        for m in range(n):
+            weights[m] /= total
         direction = np.zeros(n_k)
         for m in range(n):
             direction += weights[m] * grads[m]
-        norm = math.sqrt((direction * direction).sum())
+        norm = _length(direction)
         if norm < 1e-12:
             break
         z = np.minimum(np.maximum(z + step * direction / norm, lo), hi)
@@ -350,7 +368,7 @@ def nash_many(s, b: int, signers: np.ndarray, d: np.ndarray, w: np.ndarray, lo: 
             for m in range(n):
                 value, grad = _smooth_utility_grad(s, b, signers[m], z, smooth)
                 direction += w[m] * grad / max(value - d[m], 1e-12)
-            norm = math.sqrt((direction * direction).sum())
+            norm = _length(direction)
             if norm < 1e-12 or step < 1e-10:
                 break
             trial = np.minimum(np.maximum(z + step * direction / norm, lo), hi)
