@@ -69,6 +69,10 @@ class World:
         """The same arrays packed as the compiled rules take them (`model.rules.state.pack`)."""
         return pack(self.arrays)
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The cached views and the packed struct point into this process's arrays: rebuilt on demand after a copy.
+        return {k: v for k, v in self.__dict__.items() if k not in ("kernel", "p", "enemy")}
+
     # Structure and fixed numbers.
     @property
     def batch(self) -> int:
