@@ -17,7 +17,7 @@ $(UV_STAMP):
 	touch $@
 
 .venv/.synced: $(UV_STAMP) pyproject.toml uv.lock
-	$(UV) sync --frozen --python $(PYTHON312)
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON312)
 	touch $@
 
 run: .venv/.synced  ## the main job: one story on syria-2016, then every US strategy compared

@@ -65,7 +65,7 @@ def simulate(
     actor_trace: list[dict[str, np.ndarray]] | None = [] if traces else None
     lines: list[str] | None = [] if log else None
     for _ in range(world.turns):
-        report = advance(world, actors)
+        report = advance(world, actors, report=lines is not None)
         if lines is not None:
             lines.extend(eventlog.describe(world, report, 0))
         if traces:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model import layout
 from model.turn import TurnReport
 from model.world import World
 
@@ -31,24 +32,24 @@ def _terms(world: World, terms: np.ndarray) -> str:
 def describe(world: World, report: TurnReport, b: int = 0) -> list[str]:
     """Lines for run b of the turn just played (world is the state after the turn)."""
     names = world.actor_names
-    ev = world.event
+    events = {name: world.event(name) for name in layout.ACTOR_EVENTS}
+    ev = events.__getitem__
     out: list[str] = []
     war = float(world.p["war_intensity"][b])
+    signed = bool(world.run_event("agreed")[b])
     for i, act in enumerate(report.actions):
         name = names[i]
         before = report.demand_before[b, i]
         if act.withdraw[b] and report.engaged_before[b, i]:
             out.append(f"{name} withdraws from the talks and the theatre")
             continue
-        moved = before + act.concede[b] + act.link[b]
-        after = np.clip(moved, 0.0, 1.0)
-        signed = bool(world.run_event("agreed")[b])
-        cost = float(ev("retreat")[b, i])
-        paid = f" (audience cost {cost:.3f})" if cost > _EPS and not signed and not ev("backed_down")[b, i] else ""
-        if np.any(np.abs(act.link[b]) > _EPS):
-            out += [line + paid for line in _moves(world, name, "links a concession on", before, after)]
-        elif np.any(np.abs(act.concede[b]) > _EPS):
-            out += [line + paid for line in _moves(world, name, "concedes on", before, after)]
+        linked, conceded = (np.abs(act.link[b]) > _EPS).any(), (np.abs(act.concede[b]) > _EPS).any()
+        if linked or conceded:
+            after = np.clip(before + act.concede[b] + act.link[b], 0.0, 1.0)
+            cost = float(ev("retreat")[b, i])
+            paid = f" (audience cost {cost:.3f})" if cost > _EPS and not signed and not ev("backed_down")[b, i] else ""
+            moves = _moves(world, name, "links a concession on" if linked else "concedes on", before, after)
+            out += [line + paid for line in moves]
         if ev("struck")[b, i]:
             victims = [names[j] for j in np.flatnonzero(ev("punished")[b] > 0)]
             out.append(f"{name} carries out its threat: strikes on {', '.join(victims) or 'nobody in reach'}; "

@@ -33,6 +33,9 @@ class CeasefireModel(mesa.Model):
         turns: number of turns (None: the scenario's).
         params: overrides: `params.NAME`, `ACTOR.field` or `ISSUE.status_quo` to a value.
         rng: the run's seed (int or `numpy.random.SeedSequence`); None draws fresh entropy, kept in `self.seed`.
+        record: keep the event log and the per-turn tables (DataCollector) and publish each turn's numbers on the
+            model and its agents, as people and the page want; False plays the same run for its summary only,
+            several times faster.
     """
 
     def __init__(
@@ -43,6 +46,7 @@ class CeasefireModel(mesa.Model):
         turns: int | None = None,
         params: Mapping[str, Any] | None = None,
         rng: int | np.random.SeedSequence | None = None,
+        record: bool = True,
     ) -> None:
         seq = seed_sequence(rng)
         super().__init__(rng=seq)
@@ -59,12 +63,15 @@ class CeasefireModel(mesa.Model):
             StateActor(self, i, a.id, a.name or a.id, strategy)
             for i, (a, strategy) in enumerate(zip(self.spec.actors, assignment.instances(self.spec, self.strategy_names), strict=True))
         ]
+        self.record = record
         self.log: list[str] = []
         self.last_report: TurnReport | None = None
-        model_reporters = {name: name for name in recording.model_columns(self.world)}
-        agent_reporters = {"actor": "actor_id"} | {name: name for name in recording.actor_columns(self.world)}
-        self.datacollector = mesa.DataCollector(model_reporters=model_reporters, agent_reporters=agent_reporters)
-        self._sync()
+        self.datacollector: mesa.DataCollector | None = None
+        if record:
+            model_reporters = {name: name for name in recording.model_columns(self.world)}
+            agent_reporters = {"actor": "actor_id"} | {name: name for name in recording.actor_columns(self.world)}
+            self.datacollector = mesa.DataCollector(model_reporters=model_reporters, agent_reporters=agent_reporters)
+            self._sync()
         self.running = True
 
     @property
@@ -84,9 +91,11 @@ class CeasefireModel(mesa.Model):
         if self.world.turn >= self.world.turns:
             self.running = False
             return
-        self.last_report = advance(self.world, self.actors)
-        self.log.extend(eventlog.describe(self.world, self.last_report, 0))
-        self._sync()
+        report = advance(self.world, self.actors, report=self.record)
+        if self.record:
+            self.last_report = report
+            self.log.extend(eventlog.describe(self.world, report, 0))
+            self._sync()
         self.running = self.world.turn < self.world.turns
 
     def run(self) -> dict[str, Any]:
@@ -99,9 +108,10 @@ class CeasefireModel(mesa.Model):
         """Publish this turn's recorded columns as attributes, then collect."""
         for name, values in recording.model_columns(self.world).items():
             setattr(self, name, values[0].item())
-        actor_cols = recording.actor_columns(self.world)
+        # Each column as a list of Python scalars, one per actor: one conversion per column, not per value.
+        actor_cols = {name: values[0].tolist() for name, values in recording.actor_columns(self.world).items()}
         for agent in self.actors:
-            agent._record({name: values[0, agent.index].item() for name, values in actor_cols.items()})
+            agent._record({name: values[agent.index] for name, values in actor_cols.items()})
         if self.world.turn > 0:
             self.datacollector.collect(self)
 
@@ -111,14 +121,19 @@ class CeasefireModel(mesa.Model):
         return record | {"turns": self.world.turns, "turns_played": self.world.turn, "seed": self.seed,
                          "scenario": self.spec.name, "strategies": dict(self.strategy_names)}
 
+    def _collector(self) -> mesa.DataCollector:
+        if self.datacollector is None:
+            raise RuntimeError("this model was built with record=False: it keeps no per-turn tables")
+        return self.datacollector
+
     def model_table(self):
         """Per-turn model table (pandas), one row per turn."""
-        df = self.datacollector.get_model_vars_dataframe()
+        df = self._collector().get_model_vars_dataframe()
         df.insert(0, "turn", range(1, len(df) + 1))
         return df.reset_index(drop=True)
 
     def actor_table(self):
         """Per-turn actor table (pandas), one row per turn and actor."""
-        df = self.datacollector.get_agent_vars_dataframe().reset_index()
+        df = self._collector().get_agent_vars_dataframe().reset_index()
         df = df.rename(columns={"Step": "turn"}).drop(columns=["AgentID"])
         return df

@@ -37,7 +37,7 @@ def outcome_codes(world: World) -> np.ndarray:
 
 def final_utilities(world: World) -> np.ndarray:
     """(B, A) every actor's utility over the run (discounted weekly utility minus costs, plus the end state)."""
-    return final_utilities_kernel(world.arrays, world.turn)
+    return final_utilities_kernel(world.kernel, world.turn)
 
 
 def concession_of(world: World, actor: int) -> np.ndarray:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from model import layout
-from model.rules.beliefs import chances_now
+from model.rules.beliefs import chances_of_every_run
 from model.world import World
 
 ACTOR_COLUMNS = ("force", "resolve", "credibility", "intensity", "concession", "belief", "deal_value", "batna",
@@ -29,7 +29,7 @@ def model_columns(world: World) -> dict[str, np.ndarray]:
     for k, issue in enumerate(world.issue_ids):
         cols[f"offer_{issue}"] = world.offer[:, k].copy()
     if world.camp_ids:
-        p = np.array([chances_now(world.arrays, b) for b in range(world.batch)])
+        p = chances_of_every_run(world.kernel)
         for c, camp in enumerate(world.camp_ids):
             cols[f"p_win_{camp}"] = p[:, c]
     return cols

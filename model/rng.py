@@ -10,7 +10,6 @@ The hash is SplitMix64's finaliser (Steele, Lea & Flood 2014), applied twice.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtri
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _TO_UNIT = 2.0**-53
@@ -78,6 +77,8 @@ class Streams:
     def normal(self, turn: int, stream: int, n: int | None = None) -> np.ndarray:
         """Standard normal draws (inverse CDF of `uniform`), same shapes. (Box-Muller was measured slower:
         numpy's float64 cosine is not vectorised on this build.)"""
+        from scipy.special import ndtri  # imported here: scipy costs every command ~0.3 s of start-up
+
         return ndtri(self.uniform(turn, stream, n))
 
 

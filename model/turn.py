@@ -127,19 +127,22 @@ def stack(world: World, decisions: Sequence[Actions]) -> None:
             s.actions[:, i, col] = getattr(act, name)
 
 
-def advance(world: World, strategies: Sequence[Strategy]) -> TurnReport:
-    """Play one turn on every run of `world` (mutated in place) with one strategy per actor."""
+def advance(world: World, strategies: Sequence[Strategy], report: bool = True) -> TurnReport | None:
+    """Play one turn on every run of `world` (mutated in place) with one strategy per actor; the turn's report
+    (what the event log is written from) unless `report` is False."""
     world.turn += 1
     decisions = [strategy.decide(Observation(world, i)) for i, strategy in enumerate(strategies)]
-    report = TurnReport(turn=world.turn, actions=decisions, demand_before=world.demand.copy(),
-                        ceasefire_before=world.ceasefire.copy(), engaged_before=world.engaged.copy(),
-                        blocker_before=world.run_event("blocker").astype(np.int64),
-                        violating_before=world.violating > 0.5)
+    before = None
+    if report:
+        before = TurnReport(turn=world.turn, actions=decisions, demand_before=world.demand.copy(),
+                            ceasefire_before=world.ceasefire.copy(), engaged_before=world.engaged.copy(),
+                            blocker_before=world.run_event("blocker").astype(np.int64),
+                            violating_before=world.violating > 0.5)
     stack(world, decisions)
-    resolve_turn(world.arrays, world.turn)
-    return report
+    resolve_turn(world.kernel, world.turn)
+    return before
 
 
 def start(world: World) -> None:
     """Priors, the first offer and everyone's values at turn 0."""
-    evaluate_all(world.arrays, 0)
+    evaluate_all(world.kernel, 0)

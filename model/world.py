@@ -10,6 +10,7 @@ rules see the arrays as one named tuple (`model.rules.state.Arrays`); Python cod
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ from model import layout
 from model.constants import INTEGER_MECHANISM_NAMES, MECHANISM, MECHANISM_NAMES
 from model.errors import CeasefireError
 from model.rng import Stream, Streams
-from model.rules.state import Arrays
+from model.rules.state import Arrays, State, pack
 from model.scenario import MAX_MAGNITUDE, Scenario
 
 ACTOR_FIELDS: tuple[str, ...] = (
@@ -63,6 +64,15 @@ class World:
     linkable: np.ndarray  # (K,) off the table at the start, so only linkage can bring it in
     turn: int = 0
 
+    @cached_property
+    def kernel(self) -> State | Arrays:
+        """The same arrays packed as the compiled rules take them (`model.rules.state.pack`)."""
+        return pack(self.arrays)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The cached views and the packed struct point into this process's arrays: rebuilt on demand after a copy.
+        return {k: v for k, v in self.__dict__.items() if k not in ("kernel", "p", "enemy")}
+
     # Structure and fixed numbers.
     @property
     def batch(self) -> int:
@@ -88,11 +98,13 @@ class World:
     def counterpart(self) -> np.ndarray:
         return self.arrays.counterpart
 
-    @property
+    @cached_property
     def enemy(self) -> np.ndarray:
-        """(A, A) True where the two actors fight in opposite camps."""
+        """(A, A) True where the two actors fight in opposite camps (read-only: camps never change)."""
         c = self.arrays.camp
-        return (c[:, None] >= 0) & (c[None, :] >= 0) & (c[:, None] != c[None, :])
+        enemy = (c[:, None] >= 0) & (c[None, :] >= 0) & (c[:, None] != c[None, :])
+        enemy.flags.writeable = False
+        return enemy
 
     @property
     def ideal(self) -> np.ndarray:
@@ -106,9 +118,9 @@ class World:
     def status_quo(self) -> np.ndarray:
         return self.arrays.status_quo
 
-    @property
+    @cached_property
     def p(self) -> dict[str, np.ndarray]:
-        """Every per-run parameter by name, each (B,) (views)."""
+        """Every per-run parameter by name, each (B,) (views: built once, strategies read it every turn)."""
         return {name: self.arrays.params[:, n] for n, name in enumerate(layout.PARAMS)}
 
     def actor_param(self, name: str) -> np.ndarray:

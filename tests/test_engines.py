@@ -11,6 +11,7 @@ from agents.strategies import US_STRATEGIES
 from model import scenario as scenario_module
 from model.ensemble import run_replicates
 from model.mesa_model import CeasefireModel
+from model.outcomes import summarize
 from model.rng import replicate_seed
 from tests.conftest import all_scenarios, assert_frames_equal
 
@@ -31,6 +32,14 @@ def _cases():
             yield pytest.param(name, kwargs, id=f"{name}-{kwargs.get('us_strategy', 'historical')}")
 
 
+def assert_same_value(a, b, name: str) -> None:
+    """Exact equality of one summary field (NaN equal to NaN)."""
+    if isinstance(a, float | np.floating):
+        assert np.array_equal(np.float64(a), np.float64(b), equal_nan=True), name
+    else:
+        assert a == b, name
+
+
 @pytest.mark.parametrize("name, kwargs", list(_cases()))
 def test_mesa_and_ensemble_agree_run_by_run_and_turn_by_turn(name, kwargs):
     spec = scenario_module.load(name)
@@ -46,6 +55,8 @@ def test_mesa_and_ensemble_agree_run_by_run_and_turn_by_turn(name, kwargs):
         assert mesa_summary["weeks_under_ceasefire"] == row["weeks_under_ceasefire"]
         assert mesa_summary["us_concession"] == round(float(row["us_concession"]), 6)
         assert mesa_summary["casualties"] == round(float(row["casualties"]), 6)
+        for field, value in summarize(model.world).items():  # every summary field, exactly
+            assert_same_value(value[0], row[field], field)
         ens_model = model_trace[model_trace["run"] == r].drop(columns=["run"]).reset_index(drop=True)
         assert_frames_equal(model.model_table(), ens_model)
         ens_actor = actor_trace[actor_trace["run"] == r].drop(columns=["run"]).reset_index(drop=True)

@@ -28,6 +28,31 @@ _EPS = 1e-12
 
 
 @njit(cache=True)
+def sort_order(values: np.ndarray, n: int, order: np.ndarray) -> np.ndarray:
+    """The indices of values[:n] in ascending order of value, ties in index order (as numpy's stable sort gives),
+    into order[:n]: an insertion sort, quicker than a library sort for the dozen items it gets here."""
+    for m in range(n):
+        p = m
+        while p > 0 and values[order[p - 1]] > values[m]:
+            order[p] = order[p - 1]
+            p -= 1
+        order[p] = m
+    return order[:n]
+
+
+@njit(cache=True)
+def sort_in_place(values: np.ndarray, n: int) -> None:
+    """Sort values[:n] ascending in place (insertion sort; n is at most seven here)."""
+    for m in range(1, n):
+        v = values[m]
+        p = m
+        while p > 0 and values[p - 1] > v:
+            values[p] = values[p - 1]
+            p -= 1
+        values[p] = v
+
+
+@njit(cache=True, inline="always")
 def issue_value(s, b: int, i: int, k: int, z: float) -> float:
     """f_ik(z): i's utility on issue k at z, less the audience cost of retreating from its demand there."""
     x = s.ideal[b, i, k]
@@ -40,7 +65,7 @@ def issue_value(s, b: int, i: int, k: int, z: float) -> float:
     return value
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def signing_utility(s, b: int, i: int, z: np.ndarray) -> float:
     """U_i(z) = 1 + sum_k f_ik(z_k)."""
     total = 1.0
@@ -74,12 +99,13 @@ def weighted_median(s, b: int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     n_a = s.camp.shape[0]
     n_k = lo.shape[0]
     z = np.empty(n_k)
+    positions = np.empty(n_a)
+    weights = np.empty(n_a)
+    order = np.empty(n_a, dtype=np.int64)
     for k in range(n_k):
         if lo[k] == hi[k]:
             z[k] = lo[k]
             continue
-        positions = np.empty(n_a)
-        weights = np.empty(n_a)
         total = 0.0
         for a in range(n_a):
             positions[a] = s.demand[b, a, k]
@@ -89,7 +115,7 @@ def weighted_median(s, b: int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
         if total <= 0.0:
             z[k] = 0.5 * (lo[k] + hi[k])
             continue
-        order = np.argsort(positions, kind="mergesort")
+        sort_order(positions, n_a, order)
         running = 0.0
         median = positions[order[-1]]
         for a in order:
@@ -106,11 +132,11 @@ def _best_point(s, b: int, i: int, other: int, k: int, lo: float, hi: float) -> 
     """The point of [lo, hi] where f_ik is highest (ties: the one `other` likes best)."""
     x = s.ideal[b, i, k]
     dem = s.demand[b, i, k]
-    candidates = np.array([lo, hi, x, dem, 2.0 * x - dem])
     best = lo
     best_value = -np.inf
     best_other = -np.inf
-    for z in candidates:
+    # Where f_ik can peak: the ends of the range, the ideal, the demand and the demand mirrored in the ideal.
+    for z in (lo, hi, x, dem, 2.0 * x - dem):
         z = min(max(z, lo), hi)
         value = issue_value(s, b, i, k, z)
         other_value = issue_value(s, b, other, k, z)
@@ -138,28 +164,28 @@ def nash_two(s, b: int, p: int, q: int, d: np.ndarray, w: np.ndarray, lo: np.nda
     seg_gain = np.empty(max_seg)
     seg_rank = np.empty(max_seg)
     n_seg = 0
+    along = np.empty(7)
     for k in range(n_k):
         a, z_goal = start[k], goal[k]
         if abs(z_goal - a) <= _EPS:
             continue
         direction = 1.0 if z_goal > a else -1.0
-        kinks = np.array([s.ideal[b, p, k], s.demand[b, p, k], 2.0 * s.ideal[b, p, k] - s.demand[b, p, k],
-                          s.ideal[b, q, k], s.demand[b, q, k], 2.0 * s.ideal[b, q, k] - s.demand[b, q, k]])
-        # Distances along the path, sorted: the breakpoints strictly between a and z_goal.
-        along = np.empty(kinks.shape[0] + 1)
+        xp, dp, xq, dq = s.ideal[b, p, k], s.demand[b, p, k], s.ideal[b, q, k], s.demand[b, q, k]
+        # Distances along the path, sorted: the breakpoints strictly between a and z_goal (each side's ideal,
+        # demand and demand mirrored in its ideal: where its f_k changes slope), then the end.
         n_along = 0
         length = abs(z_goal - a)
-        for z in kinks:
+        for z in (xp, dp, 2.0 * xp - dp, xq, dq, 2.0 * xq - dq):
             t = (z - a) * direction
             if _EPS < t < length - _EPS:
                 along[n_along] = t
                 n_along += 1
         along[n_along] = length
         n_along += 1
-        along = np.sort(along[:n_along])
+        sort_in_place(along, n_along)
         previous = 0.0
         first_of_issue = n_seg
-        for t in along:
+        for t in along[:n_along]:
             if t - previous <= _EPS:
                 continue
             z0 = a + direction * previous
@@ -178,7 +204,7 @@ def nash_two(s, b: int, p: int, q: int, d: np.ndarray, w: np.ndarray, lo: np.nda
                 seg_rank[n_seg] = max(seg_rank[n_seg], seg_rank[n_seg - 1])
             n_seg += 1
             previous = t
-    order = np.argsort(seg_rank[:n_seg], kind="mergesort")  # best exchange rate first
+    order = sort_order(seg_rank, n_seg, np.empty(n_seg, dtype=np.int64))  # best exchange rate first
     u_p = signing_utility(s, b, p, start)
     u_q = signing_utility(s, b, q, start)
     best_value = -np.inf
@@ -240,12 +266,15 @@ def _smooth_utility_grad(s, b: int, i: int, z: np.ndarray, eps: float) -> tuple[
     for k in range(n_k):
         x = s.ideal[b, i, k]
         sal = s.salience[b, i, k]
-        r = math.sqrt((z[k] - x) ** 2 + eps * eps)
+        # t * t, not t ** 2: Python's ** calls pow, which differs from the product in the last bit now and then.
+        t = z[k] - x
+        r = math.sqrt(t * t + eps * eps)
         dr = (z[k] - x) / r
         value -= sal * r
         grad[k] -= sal * dr
         if s.on_table[b, k] > 0.5 and a_cost > 0.0:
-            excess = r - math.sqrt((s.demand[b, i, k] - x) ** 2 + eps * eps)
+            t_demand = s.demand[b, i, k] - x
+            excess = r - math.sqrt(t_demand * t_demand + eps * eps)
             soft = math.sqrt(excess * excess + eps * eps)
             value -= a_cost * sal * 0.5 * (excess + soft)
             grad[k] -= a_cost * sal * 0.5 * (1.0 + excess / soft) * dr
@@ -276,6 +305,15 @@ def _smooth_nash_value(s, b: int, signers: np.ndarray, d: np.ndarray, w: np.ndar
     return total
 
 
+@njit(cache=True, inline="always")
+def _length(v: np.ndarray) -> float:
+    """The Euclidean length of v, summed in a loop (numpy's sum orders its additions differently from a loop)."""
+    squares = 0.0
+    for k in range(v.shape[0]):
+        squares += v[k] * v[k]
+    return math.sqrt(squares)
+
+
 @njit(cache=True)
 def nash_many(s, b: int, signers: np.ndarray, d: np.ndarray, w: np.ndarray, lo: np.ndarray,
               hi: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -299,12 +337,18 @@ def nash_many(s, b: int, signers: np.ndarray, d: np.ndarray, w: np.ndarray, lo: 
         lowest = surplus.min()
         if lowest > 1e-6 and _nash_value(s, b, signers, d, w, z) > -np.inf:
             break
-        weights = np.exp(-(surplus - lowest) / 0.01)
-        weights /= weights.sum()
+        # Loops, not numpy's exp and sum: the same libm exp and summation order whether compiled or not.
+        weights = np.empty(n)
+        total = 0.0
+        for m in range(n):
+            weights[m] = math.exp(-(surplus[m] - lowest) / 0.01)
+            total += weights[m]
+        for m in range(n):
+            weights[m] /= total
         direction = np.zeros(n_k)
         for m in range(n):
             direction += weights[m] * grads[m]
-        norm = math.sqrt((direction * direction).sum())
+        norm = _length(direction)
         if norm < 1e-12:
             break
         z = np.minimum(np.maximum(z + step * direction / norm, lo), hi)
@@ -324,7 +368,7 @@ def nash_many(s, b: int, signers: np.ndarray, d: np.ndarray, w: np.ndarray, lo: 
             for m in range(n):
                 value, grad = _smooth_utility_grad(s, b, signers[m], z, smooth)
                 direction += w[m] * grad / max(value - d[m], 1e-12)
-            norm = math.sqrt((direction * direction).sum())
+            norm = _length(direction)
             if norm < 1e-12 or step < 1e-10:
                 break
             trial = np.minimum(np.maximum(z + step * direction / norm, lo), hi)

@@ -21,11 +21,10 @@ from numba import njit
 from model.layout import (CEASEFIRE, CREDIBILITY, ENFORCING, ENGAGED, FORCE, HORIZON, LEVERAGE, LOSS_WEIGHT,
                           NO_DEAL_COST, PUNISH, RESOLVE, SANCTION_COST, SANCTION_HARM, SANCTIONING,
                           THREAT_DEADLINE)
-from model.rules.beliefs import believed_chances, camp_strength, true_chances
-from model.layout import GAMMA
+from model.rules.beliefs import believed_chance, chances_at
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def utility(s, b: int, i: int, z: np.ndarray) -> float:
     """u_i(z) = 1 - sum_k s_ik |z_k - x_ik|."""
     loss = 0.0
@@ -47,16 +46,16 @@ def retreat(s, b: int, i: int, z: np.ndarray) -> float:
     return total
 
 
-@njit(cache=True)
-def war_value(s, b: int, i: int, force: np.ndarray, delta: np.ndarray) -> float:
-    """sum_c P_ic W_ic: i's expected utility of the war's outcome at these forces, under the belief `delta`."""
+@njit(cache=True, inline="always")
+def war_value(s, b: int, i: int, p: np.ndarray, tilt: np.ndarray) -> float:
+    """sum_c P_ic W_ic: i's expected utility of the war's outcome, for true chances `p` (C,) seen through a belief's
+    `tilt` (`model.rules.beliefs.tilt`)."""
     n_c = s.leader.shape[0]
     if n_c == 0:
         return s.war_utility[b, i, 0]
-    p = believed_chances(true_chances(camp_strength(s, b, force), s.params[b, GAMMA]), delta)
     value = 0.0
     for c in range(n_c):
-        value += p[c] * s.war_utility[b, i, c]
+        value += believed_chance(p, tilt, c) * s.war_utility[b, i, c]
     return value
 
 
@@ -75,24 +74,37 @@ def weekly_cost(s, b: int, loss_share: np.ndarray) -> np.ndarray:
     return cost
 
 
-@njit(cache=True)
-def strike_victims(s, j: int) -> np.ndarray:
-    """(A,) 1 where a strike by j destroys force: the camp of j's counterpart other than the counterpart itself
-    (strikes on the regime, not on Russia), or the counterpart when it stands outside the camps."""
-    n_a = s.camp.shape[0]
-    out = np.zeros(n_a)
+@njit(cache=True, inline="always")
+def is_victim(s, j: int, a: int) -> bool:
+    """Whether a strike by j destroys a's force: a is in the camp of j's counterpart but is not the counterpart
+    itself (strikes on the regime, not on Russia), or a is the counterpart when it stands outside the camps."""
     target = s.counterpart[j]
     c = s.camp[target]
     if c < 0:
-        out[target] = 1.0
-        return out
-    for a in range(n_a):
-        if a != target and a != j and s.camp[a] == c and s.camp[a] != s.camp[j]:
+        return a == target
+    return a != target and a != j and s.camp[a] == c and s.camp[a] != s.camp[j]
+
+
+@njit(cache=True)
+def strike_victims(s, j: int) -> np.ndarray:
+    """(A,) 1 where a strike by j destroys force (`is_victim`)."""
+    out = np.zeros(s.camp.shape[0])
+    for a in range(out.shape[0]):
+        if is_victim(s, j, a):
             out[a] = 1.0
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
+def struck_forces(s, b: int, j: int, force: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """Forces after a strike by j: its victims lose `punish_fraction` (into `out`, returned)."""
+    punish = s.params[b, PUNISH]
+    for a in range(force.shape[0]):
+        out[a] = force[a] * (1.0 - punish * (1.0 if is_victim(s, j, a) else 0.0))
+    return out
+
+
+@njit(cache=True, inline="always")
 def exposed_to(s, j: int, i: int) -> bool:
     """Whether a threat by j is aimed at i: i is j's counterpart or in its camp."""
     target = s.counterpart[j]
@@ -101,22 +113,17 @@ def exposed_to(s, j: int, i: int) -> bool:
     return i == target or (s.camp[target] >= 0 and s.camp[i] == s.camp[target] and s.camp[i] != s.camp[j])
 
 
-@njit(cache=True)
-def strike_harm(s, b: int, j: int, i: int, force: np.ndarray, delta: np.ndarray) -> float:
-    """What a strike by j would cost i under belief `delta`: the fall of its war lottery, plus its own losses
-    weighted by (1 - resolve)."""
-    victims = strike_victims(s, j)
-    punish = s.params[b, PUNISH]
-    after = force.copy()
-    for a in range(after.shape[0]):
-        after[a] *= 1.0 - punish * victims[a]
-    harm = war_value(s, b, i, force, delta) - war_value(s, b, i, after, delta)
-    if victims[i] > 0.0:
-        harm += (1.0 - s.actor_state[b, i, RESOLVE]) * s.params[b, LOSS_WEIGHT] * punish
+@njit(cache=True, inline="always")
+def strike_harm(s, b: int, j: int, i: int, war: np.ndarray, tilt: np.ndarray) -> float:
+    """What a strike by j would cost i under a belief's `tilt`, in the war `war` (`war_at`): the fall of its war
+    lottery, plus its own losses weighted by (1 - resolve)."""
+    harm = war_value(s, b, i, war[0], tilt) - war_value(s, b, i, war[1 + j], tilt)
+    if is_victim(s, j, i):
+        harm += (1.0 - s.actor_state[b, i, RESOLVE]) * s.params[b, LOSS_WEIGHT] * s.params[b, PUNISH]
     return harm
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def threat_weight(s, b: int, j: int, enforcement: bool) -> float:
     """1 where j's threat counts: an ultimatum in force before a deal, or an enforcement clause after one."""
     if s.actor_state[b, j, ENGAGED] < 0.5:
@@ -126,27 +133,47 @@ def threat_weight(s, b: int, j: int, enforcement: bool) -> float:
     return 1.0 if s.actor_state[b, j, THREAT_DEADLINE] >= 0.0 else 0.0
 
 
+@njit(cache=True, inline="always")
+def threat_pending(s, b: int, j: int) -> bool:
+    """j has a threat that counts in some test: an ultimatum or an enforcement clause (`threat_weight`)."""
+    return threat_weight(s, b, j, False) > 0.0 or threat_weight(s, b, j, True) > 0.0
+
+
 @njit(cache=True)
-def alternative(s, b: int, i: int, force: np.ndarray, delta: np.ndarray, cost: np.ndarray,
+def war_at(s, b: int, force: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """The war fought at forces `force` (A,), as the alternatives below price it, into `out` (A+1, C): row 0 the
+    true chances, row 1 + j the true chances after a strike by j, for every j with a pending threat (other rows
+    are left unset). The chances depend on the forces only, not on who judges them, so one evaluation serves every
+    party and belief."""
+    chances_at(s, b, force, out[0])
+    after = np.empty(force.shape[0])
+    for j in range(s.camp.shape[0]):
+        if threat_pending(s, b, j):
+            chances_at(s, b, struck_forces(s, b, j, force, after), out[1 + j])
+    return out
+
+
+@njit(cache=True)
+def alternative(s, b: int, i: int, war: np.ndarray, tilt: np.ndarray, cost: np.ndarray,
                 enforcement: bool) -> float:
     """i's value of the no-deal path: the war lottery minus `horizon` weeks of costs and expected punishment.
 
     Args:
-        force: the forces the war would be fought with (current, projected, or with a client's support lost).
-        delta: the belief it is judged under (i's own, or another party's estimate of it).
+        war: the war it would fight (`war_at` of the current, projected, or a client's unsupported forces).
+        tilt: the belief it is judged under (i's own, or another party's estimate of it; `beliefs.tilt`).
         cost: weekly costs of no deal (A,), from `weekly_cost`.
         enforcement: count threats kept as enforcement clauses (breaking a truce) rather than ultimatums.
     """
-    value = war_value(s, b, i, force, delta)
+    value = war_value(s, b, i, war[0], tilt)
     value -= s.params[b, HORIZON] * (1.0 - s.actor_state[b, i, RESOLVE]) * cost[i]
     for j in range(s.camp.shape[0]):
         weight = threat_weight(s, b, j, enforcement)
         if weight > 0.0 and exposed_to(s, j, i):
-            value -= weight * s.actor_state[b, j, CREDIBILITY] * strike_harm(s, b, j, i, force, delta)
+            value -= weight * s.actor_state[b, j, CREDIBILITY] * strike_harm(s, b, j, i, war, tilt)
     return value
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def without_support(s, b: int, i: int, force: np.ndarray) -> np.ndarray:
     """Forces as a client that breaks its patron's truce would fight with. The patron keeps the truce and, as far
     as it is credible as an enforcer (its credibility c_p), withholds its support: its own force stays out of the

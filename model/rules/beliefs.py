@@ -28,8 +28,11 @@ from model.layout import BATTLES_PER_WEEK, ENGAGED, FORCE, GAMMA, OPTIMISM, PRIO
 @njit(cache=True)
 def camp_strength(s, b: int, force: np.ndarray) -> np.ndarray:
     """S_c: the force of each camp's engaged members, for a force vector (A,) of run b."""
-    n_c = s.leader.shape[0]
-    strength = np.zeros(n_c)
+    return _add_strength(s, b, force, np.zeros(s.leader.shape[0]))
+
+
+@njit(cache=True, inline="always")
+def _add_strength(s, b: int, force: np.ndarray, strength: np.ndarray) -> np.ndarray:
     for a in range(s.camp.shape[0]):
         c = s.camp[a]
         if c >= 0 and s.actor_state[b, a, ENGAGED] > 0.5:
@@ -40,13 +43,20 @@ def camp_strength(s, b: int, force: np.ndarray) -> np.ndarray:
 @njit(cache=True)
 def true_chances(strength: np.ndarray, gamma: float) -> np.ndarray:
     """P_c = S_c^gamma / sum S^gamma; equal chances when nobody has force."""
-    n_c = strength.shape[0]
-    p = np.zeros(n_c)
+    return _contest(strength.copy(), gamma)
+
+
+@njit(cache=True, inline="always")
+def _contest(p: np.ndarray, gamma: float) -> np.ndarray:
+    """`true_chances` in place: strengths in, chances out."""
+    n_c = p.shape[0]
     total = 0.0
     for c in range(n_c):
-        if strength[c] > 0.0:
-            p[c] = math.exp(gamma * math.log(strength[c]))
+        if p[c] > 0.0:
+            p[c] = math.exp(gamma * math.log(p[c]))
             total += p[c]
+        else:
+            p[c] = 0.0
     if total <= 0.0:
         for c in range(n_c):
             p[c] = 1.0 / n_c
@@ -54,6 +64,15 @@ def true_chances(strength: np.ndarray, gamma: float) -> np.ndarray:
     for c in range(n_c):
         p[c] /= total
     return p
+
+
+@njit(cache=True, inline="always")
+def chances_at(s, b: int, force: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """The true chances P_c at forces `force` (A,) of run b, written into `out` (C,) and returned: the
+    evaluation asks this for a dozen force vectors a week, so it fills an array rather than allocating two."""
+    for c in range(out.shape[0]):
+        out[c] = 0.0
+    return _contest(_add_strength(s, b, force, out), s.params[b, GAMMA])
 
 
 @njit(cache=True)
@@ -71,9 +90,36 @@ def believed_chances(p: np.ndarray, delta: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True)
+def tilt(delta: np.ndarray) -> np.ndarray:
+    """exp(delta_ic): the factors by which an actor's bias tilts the true chances (C,), computed once per belief."""
+    out = np.empty(delta.shape[0])
+    for c in range(delta.shape[0]):
+        out[c] = math.exp(delta[c])
+    return out
+
+
+@njit(cache=True, inline="always")
+def believed_chance(p: np.ndarray, tilt: np.ndarray, c: int) -> float:
+    """P_ic for one camp c, from the true chances p and the actor's `tilt` (as `believed_chances`)."""
+    total = 0.0
+    for d in range(p.shape[0]):
+        total += p[d] * tilt[d]
+    return p[c] * tilt[c] / total if total > 0.0 else 1.0 / p.shape[0]
+
+
+@njit(cache=True)
 def chances_now(s, b: int) -> np.ndarray:
     """The true chances of run b at its current forces."""
-    return true_chances(camp_strength(s, b, s.actor_state[b, :, FORCE]), s.params[b, GAMMA])
+    return chances_at(s, b, s.actor_state[b, :, FORCE], np.empty(s.leader.shape[0]))
+
+
+@njit(cache=True)
+def chances_of_every_run(s) -> np.ndarray:
+    """(B, C) the true chances of every run of the batch at its current forces (what is recorded each turn)."""
+    out = np.empty((s.keys.shape[0], s.leader.shape[0]))
+    for b in range(out.shape[0]):
+        chances_at(s, b, s.actor_state[b, :, FORCE], out[b])
+    return out
 
 
 @njit(cache=True)

@@ -23,7 +23,8 @@ from model.layout import (AUDIENCE_COST, CASUALTIES, CEASEFIRE, E_RETREAT, E_VIO
                           SUSPENDED_UNTIL, SUSPENSION, THREAT_DEADLINE, TRUCE_START, VIOLATING, WAR_INTENSITY,
                           WEEK_COST, WEEKS_UNDER)
 from model.rules import coercion, draws
-from model.rules.batna import retreat, weekly_cost
+from model.rules.batna import retreat, war_at, weekly_cost, without_support
+from model.rules.beliefs import tilt
 from model.rules.consent import armed, keep_margin, signatories
 from model.rules.fighting import expected_loss_share
 
@@ -44,7 +45,8 @@ def clients_will_keep(s, b: int, patron: int, terms: np.ndarray) -> bool:
                 if force.shape[0] == 0:
                     force = s.actor_state[b, :, FORCE].copy()
                     cost = weekly_cost(s, b, expected_loss_share(s, b, force, s.actor_state[b, :, WAR_INTENSITY]))
-                margin = keep_margin(s, b, j, terms, s.delta[b, j], force, cost)
+                war = war_at(s, b, without_support(s, b, j, force), np.empty((s.camp.shape[0] + 1, s.leader.shape[0])))
+                margin = keep_margin(s, b, j, terms, war, tilt(s.delta[b, j]), cost)
             if margin < 0.0:
                 return False
     return True

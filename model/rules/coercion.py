@@ -22,7 +22,8 @@ from model.layout import (AUDIENCE_COST, CASUALTIES, COMMITMENT, CRED_LEARNING, 
                           FORCE, PUNISH, STRIKE_COST, STRIKES, THREAT_DEADLINE, THREAT_PERIOD, WEEK_COST,
                           A_ENFORCE, A_THREATEN, CEASEFIRE)
 from model.rules import draws
-from model.rules.batna import exposed_to, retreat, strike_victims, war_value
+from model.rules.batna import exposed_to, retreat, strike_victims, struck_forces, war_value
+from model.rules.beliefs import chances_at, tilt
 
 
 @njit(cache=True)
@@ -36,12 +37,11 @@ def worth_striking(s, b: int, j: int, turn: int, stake: np.ndarray) -> bool:
     if commitment >= 0.0:
         return draws.uniform(s.keys[b], turn, draws.STRIKE, j) < commitment
     force = s.actor_state[b, :, FORCE].copy()
-    victims = strike_victims(s, j)
-    after = force.copy()
-    for a in range(after.shape[0]):
-        after[a] *= 1.0 - s.params[b, PUNISH] * victims[a]
-    own = s.delta[b, j]
-    gain = war_value(s, b, j, after, own) - war_value(s, b, j, force, own)
+    n_c = s.leader.shape[0]
+    after = chances_at(s, b, struck_forces(s, b, j, force, np.empty(force.shape[0])), np.empty(n_c))
+    before = chances_at(s, b, force, np.empty(n_c))
+    own = tilt(s.delta[b, j])
+    gain = war_value(s, b, j, after, own) - war_value(s, b, j, before, own)
     avoided = s.actor_params[b, j, AUDIENCE_COST] * retreat(s, b, j, stake)
     return gain + avoided >= s.actor_params[b, j, STRIKE_COST]
 

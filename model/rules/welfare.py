@@ -15,9 +15,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from model.layout import (CEASEFIRE, COSTS, DISCOUNT, ENGAGED, FORCE, LOSS_WEIGHT, NO_DEAL_COST, RESOLVE,
+from model.layout import (CEASEFIRE, COSTS, DISCOUNT, ENGAGED, LOSS_WEIGHT, NO_DEAL_COST, RESOLVE,
                           RESOLVE_WEAR, SANCTION_COST, SANCTION_HARM, SANCTIONING, UTILITY, WEEK_COST)
 from model.rules.batna import utility, war_value
+from model.rules.beliefs import chances_now, tilt
 
 
 @njit(cache=True)
@@ -25,7 +26,7 @@ def state_value(s, b: int, i: int) -> float:
     """What the current state is worth to i this week: the terms in force, or the war under its belief."""
     if s.run_state[b, CEASEFIRE] > 0.5:
         return utility(s, b, i, s.terms[b])
-    return war_value(s, b, i, s.actor_state[b, :, FORCE].copy(), s.delta[b, i])
+    return war_value(s, b, i, chances_now(s, b), tilt(s.delta[b, i]))
 
 
 @njit(cache=True)
@@ -49,10 +50,12 @@ def charge_running_costs(s, b: int, force_before: np.ndarray, lost: np.ndarray) 
 def account(s, b: int, turn: int) -> None:
     """Add the week's utility to each actor's total and wear its resolve by the week's cost."""
     beta = s.params[b, DISCOUNT]
-    weight = (1.0 - beta) * beta ** (turn - 1)
+    # Float exponents here and below: numba raises a float to an int power by repeated squaring, which differs
+    # from Python's (and C's) pow in the last bits; a float power is pow in both.
+    weight = (1.0 - beta) * beta ** float(turn - 1)
     for i in range(s.camp.shape[0]):
         cost = s.actor_state[b, i, WEEK_COST]
-        s.actor_state[b, i, UTILITY] += weight * state_value(s, b, i) - beta ** (turn - 1) * cost
+        s.actor_state[b, i, UTILITY] += weight * state_value(s, b, i) - beta ** float(turn - 1) * cost
         s.actor_state[b, i, COSTS] += cost
         wear = 1.0 - s.params[b, RESOLVE_WEAR] * cost
         s.actor_state[b, i, RESOLVE] = min(max(s.actor_state[b, i, RESOLVE] * wear, 0.0), 1.0)
@@ -61,7 +64,7 @@ def account(s, b: int, turn: int) -> None:
 @njit(cache=True)
 def final_utility(s, b: int, i: int, turns: int) -> float:
     """Utility over the run: the discounted weekly utilities so far plus beta^T times the end state's value."""
-    return s.actor_state[b, i, UTILITY] + s.params[b, DISCOUNT] ** turns * state_value(s, b, i)
+    return s.actor_state[b, i, UTILITY] + s.params[b, DISCOUNT] ** float(turns) * state_value(s, b, i)
 
 
 @njit(cache=True)
