@@ -3,13 +3,18 @@
 A scenario describes a situation (who, wants what, with what force); these constants describe how the world
 works, and they are the same for every case. `validate` runs all historical cases with this one set, so a value
 here must never be changed to make one case pass. The plausible range beside each is what calibration and the
-sensitivity analysis search over (DESIGN section 7). A user may still override any of them per run
+sensitivity analysis search over (DESIGN section 7). The values below are the hand-set ones (`HAND_SET`); the
+constants that calibration fits are replaced, by default, with their fitted values from `calibration.json`
+(`MECHANISM`), written by `ceasefire calibrate` and never edited by hand (docs/calibration.md). A user may still override any of them per run
 (`--set NAME=VALUE`, or an experiment's `params.NAME` uncertainty) to study its effect.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+import json
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
 
 
 def _c(value: float, lo: float, hi: float) -> float:
@@ -133,10 +138,40 @@ class Mechanism:
     """A ceasefire in force at the end counts as durable once it has held this many weeks (DESIGN section 5)."""
 
 
-MECHANISM = Mechanism()
-"""The one set of constants every scenario runs with."""
-
 MECHANISM_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Mechanism))
 INTEGER_MECHANISM_NAMES: frozenset[str] = frozenset({"threat_period", "suspension_weeks", "durable_weeks"})
 MECHANISM_RANGES: dict[str, tuple[float, float]] = {f.name: f.metadata["range"] for f in fields(Mechanism)}
 """Plausible range of each constant, for calibration and sensitivity analysis."""
+
+HAND_SET = Mechanism()
+"""The values reasoned above, before calibration: the starting point and the values of every constant the
+calibration leaves fixed."""
+
+CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+"""The result of `ceasefire calibrate` (docs/calibration.md): the fitted value of each calibrated constant, the
+accepted sets, the score of each case and the run's settings. Committed; never edited by hand."""
+
+
+def load_calibration(path: Path = CALIBRATION_FILE) -> dict[str, Any]:
+    """The calibration record ({} if there is none). Each calibrated constant is checked against its range."""
+    if not path.is_file():
+        return {}
+    record = json.loads(path.read_text(encoding="utf-8"))
+    for name, entry in record.get("calibrated", {}).items():
+        lo, hi = MECHANISM_RANGES[name]
+        if not lo <= entry["value"] <= hi:
+            raise ValueError(f"{path}: calibrated {name} = {entry['value']} is outside its range [{lo}, {hi}]")
+    return record
+
+
+def calibrated(record: dict[str, Any]) -> Mechanism:
+    """The hand-set constants with the calibrated ones replaced by their fitted values."""
+    values = {name: entry["value"] for name, entry in record.get("calibrated", {}).items()}
+    values = {k: (int(round(v)) if k in INTEGER_MECHANISM_NAMES else float(v)) for k, v in values.items()}
+    return replace(HAND_SET, **values)
+
+
+CALIBRATION: dict[str, Any] = load_calibration()
+MECHANISM = calibrated(CALIBRATION)
+"""The one set of constants every scenario runs with: the hand-set values, with the calibrated ones (if
+`calibration.json` exists) at their fitted values."""
