@@ -17,7 +17,7 @@ def calibrate(
     runs: Annotated[int, typer.Option("--runs", min=1, max=1_000_000, help="seeded runs per case and per counterfactual variant in each trial")] = 100,
     seed: Annotated[int, typer.Option("--seed", min=0, help="the sampler's seed (the cases run on seed + 1000)")] = 0,
     case: Annotated[list[str], typer.Option("--case", help="case name or path, repeatable (default: every built-in case)")] = [],  # noqa: B006
-    accept_margin: Annotated[float, typer.Option("--accept-margin", min=0.0, max=1e6, help="accept trials with the fewest failures and a score within this of the best")] = 0.25,
+    accept_margin: Annotated[float, typer.Option("--accept-margin", min=0.0, max=1e6, help="accept the trials with a score within this of the best")] = 1.0,
     out: Annotated[Path, typer.Option("--out", help="where to write the record (the model loads model/calibration.json)")] = Path("model/calibration.json"),
     as_json: Annotated[bool, typer.Option("--json", help="print the record as JSON")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="no progress lines")] = False,
