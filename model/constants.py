@@ -3,10 +3,12 @@
 A scenario describes a situation (who, wants what, with what force); these constants describe how the world
 works, and they are the same for every case. `validate` runs all historical cases with this one set, so a value
 here must never be changed to make one case pass. The plausible range beside each is what calibration and the
-sensitivity analysis search over (DESIGN section 7). The values below are the hand-set ones (`HAND_SET`); the
-constants that calibration fits are replaced, by default, with their fitted values from `calibration.json`
-(`MECHANISM`), written by `ceasefire calibrate` and never edited by hand (docs/calibration.md). A user may still override any of them per run
-(`--set NAME=VALUE`, or an experiment's `params.NAME` uncertainty) to study its effect.
+sensitivity analysis search over (DESIGN section 7). The values below are the hand-set ones (`HAND_SET`). The model
+runs with the calibrated values from `calibration.json` (written by `ceasefire calibrate`, never edited by hand) only
+when that calibration passes validation (its `passes_validation`: every case passed at the fit's settings);
+otherwise with the hand-set ones (`MECHANISM`, `CONSTANTS_SOURCE`; docs/calibration.md, docs/decisions.md S13). A
+user may still override any of them per run (`--set NAME=VALUE`, or an experiment's `params.NAME` uncertainty) to
+study its effect.
 """
 
 from __future__ import annotations
@@ -171,7 +173,28 @@ def calibrated(record: dict[str, Any]) -> Mechanism:
     return replace(HAND_SET, **values)
 
 
+def passes_validation(record: dict[str, Any]) -> bool:
+    """Whether a calibration record says every case passed at the fit's settings (only a literal true counts)."""
+    return record.get("passes_validation") is True
+
+
+def default_mechanism(record: dict[str, Any]) -> Mechanism:
+    """The constants the model runs with by default: the calibrated ones if `record` passes validation, else the
+    hand-set ones (a fit that reproduces no case is no better evidence than the reasoned values)."""
+    return calibrated(record) if passes_validation(record) else HAND_SET
+
+
+def source(record: dict[str, Any]) -> str:
+    """Where the default constants come from, in words (the header line of `ceasefire validate`)."""
+    if passes_validation(record):
+        return "calibrated (model/calibration.json passes validation: docs/calibration.md)"
+    return "hand-set (no calibration passes validation: docs/calibration.md)"
+
+
 CALIBRATION: dict[str, Any] = load_calibration()
-MECHANISM = calibrated(CALIBRATION)
-"""The one set of constants every scenario runs with: the hand-set values, with the calibrated ones (if
-`calibration.json` exists) at their fitted values."""
+"""The calibration record on disk ({} if none), whether or not it passes validation."""
+MECHANISM = default_mechanism(CALIBRATION)
+"""The one set of constants every scenario runs with: the calibrated values if `calibration.json` passes
+validation, else the hand-set values."""
+CONSTANTS_SOURCE = source(CALIBRATION)
+"""Which of the two `MECHANISM` is, in words."""

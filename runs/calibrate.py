@@ -13,8 +13,10 @@ max(bound, 4)). The first trial is the hand-set constants, so the fit is never w
 trials with a score within `accept_margin` of the best (by default 1: at most one criterion more than the best fails,
 or the same ones by a little more) are the **accepted set**: the worlds the cases cannot tell apart at this budget,
 over which conclusions are reported (`runs.robust`). The result (fitted values,
-the accepted set, the score of each case, the settings and seed) is written to `model/calibration.json`, which the
-model loads by default; nothing in it is edited by hand (docs/calibration.md).
+the accepted set, the score of each case, the settings and seed, and `passes_validation`: true only when every case
+passes at the best trial on the fit's own settings) is written to `model/calibration.json`; the model loads it by
+default only when `passes_validation` is true (`model.constants.default_mechanism`). Nothing in it is edited by hand
+(docs/calibration.md).
 """
 
 from __future__ import annotations
@@ -164,6 +166,9 @@ def calibrate(trials: int = 200, runs: int = 100, seed: int = 0, cases: list[str
         "accept_margin": accept_margin,
         "cases": [s.name for s in specs],
         "seconds": round(time.perf_counter() - started, 1),
+        "passes_validation": all(r.passed for r in best_results),
+        "passes_validation_means": "every case passed every criterion at the best trial, on these settings (runs per "
+                                   "case, simulation seed); only then does the model load these constants by default",
         "calibrated": calibrated,
         "fixed": {name: {"value": base[name], "range": list(MECHANISM_RANGES[name]), "reason": reason}
                   for name, reason in FIXED.items()},
@@ -199,7 +204,9 @@ def format_record(record: dict[str, Any]) -> str:
              f"best trial {record['best']['trial']}: score {record['best']['score']:.3f}, "
              f"{record['best']['failed']} of {record['best']['criteria']} criteria fail "
              f"(hand-set: score {record['hand_set']['score']:.3f}, {record['hand_set']['failed']} fail); "
-             f"{len(record['accepted'])} accepted sets", "",
+             f"{len(record['accepted'])} accepted sets",
+             "passes validation: " + ("yes (the model loads these constants by default)" if record.get("passes_validation")
+                                      is True else "no (the model keeps the hand-set constants by default)"), "",
              f"  {'constant':22s} {'range':>16s} {'hand-set':>9s} {'fitted':>9s} {'accepted interval':>22s}"]
     for name, c in record["calibrated"].items():
         lo, hi = c["range"]

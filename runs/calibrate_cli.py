@@ -18,12 +18,12 @@ def calibrate(
     seed: Annotated[int, typer.Option("--seed", min=0, help="the sampler's seed (the cases run on seed + 1000)")] = 0,
     case: Annotated[list[str], typer.Option("--case", help="case name or path, repeatable (default: every built-in case)")] = [],  # noqa: B006
     accept_margin: Annotated[float, typer.Option("--accept-margin", min=0.0, max=1e6, help="accept the trials with a score within this of the best")] = 1.0,
-    out: Annotated[Path, typer.Option("--out", help="where to write the record (the model loads model/calibration.json)")] = Path("model/calibration.json"),
+    out: Annotated[Path, typer.Option("--out", help="where to write the record (the model reads model/calibration.json, and loads it by default only if it passes validation)")] = Path("model/calibration.json"),
     as_json: Annotated[bool, typer.Option("--json", help="print the record as JSON")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="no progress lines")] = False,
 ) -> None:
     """Fit the mechanism constants jointly to the validation cases (optuna TPE over their plausible ranges) and write
-    the record the model loads by default. docs/calibration.md says how it was made and how to redo it."""
+    the record (loaded by default only if every case passes at the fit's settings). docs/calibration.md says how it was made and how to redo it."""
     from runs import calibrate as cal
 
     check_out_dir(out.parent, "--out")  # before any computing
@@ -70,11 +70,13 @@ def robust(
     spec = scenario_module.load(scenario)
     table = rb.worlds(record, worlds, seed)
     result = rb.robust(spec, list(strategy) or [s for s in US_STRATEGIES if s != baseline], baseline, table, runs, seed)
+    result["calibration"] = rb.describe_record(record)
     out.mkdir(parents=True, exist_ok=True)
     per_world = out / f"robust-{spec.name}.csv"
     result["per_world"].merge(table.reset_index(names="world"), on="world").to_csv(per_world, index=False)
     if as_json:
-        keys = ("scenario", "baseline", "worlds", "runs", "seed", "baseline_share_durable", "baseline_us_utility")
+        keys = ("scenario", "baseline", "worlds", "runs", "seed", "baseline_share_durable", "baseline_us_utility",
+                "calibration")
         typer.echo(dumps_json({k: result[k] for k in keys} | {"rows": result["table"].to_dict(orient="records")}))
         return
     typer.echo(rb.format_table(result))

@@ -32,6 +32,17 @@ def uninformed() -> list[str]:
     return [name for name in FIXED if name not in KEPT_FIXED]
 
 
+def describe_record(record: dict[str, Any]) -> str:
+    """Which accepted sets the worlds come from, in words (a calibration that passes validation or not)."""
+    from model.constants import passes_validation
+
+    if not record.get("accepted"):
+        return "no calibration: the hand-set constants stand for the accepted set"
+    verdict = "passes validation" if passes_validation(record) else "does not pass validation"
+    return (f"the {len(record['accepted'])} accepted sets of a calibration that {verdict} "
+            f"({record.get('trials')} trials x {record.get('runs_per_case')} runs, seed {record.get('seed')})")
+
+
 def worlds(record: dict[str, Any], n: int, seed: int = 0) -> pd.DataFrame:
     """n worlds (rows; columns `params.NAME`): the accepted sets in turn (best first), each with a Latin-hypercube
     draw of the uninformed constants. Without a calibration record, the hand-set constants stand for the accepted set."""
@@ -113,8 +124,10 @@ def format_table(result: dict[str, Any]) -> str:
     lines = [f"{result['scenario']}: each US strategy against {b} in {result['worlds']} worlds (accepted calibrated "
              f"constants x uninformed constants over their ranges), {result['runs']} runs per world, seed "
              f"{result['seed']}; {b}: durable {result['baseline_share_durable']:.2f}, US utility "
-             f"{result['baseline_us_utility']:.3f} (means over worlds)", "",
-             markdown_table(result)]
+             f"{result['baseline_us_utility']:.3f} (means over worlds)"]
+    if result.get("calibration"):
+        lines.append(f"worlds from {result['calibration']}")
+    lines += ["", markdown_table(result)]
     return "\n".join(lines)
 
 

@@ -602,6 +602,36 @@ def hand_set_params() -> dict[str, float]:
     return {f"params.{f.name}": float(getattr(HAND_SET, f.name)) for f in fields(Mechanism)}
 
 
+CONSTANTS = ("default", "calibrated", "hand")
+"""`--constants`: what the model loads (`default`), the calibration file whether or not it passes validation
+(`calibrated`), or the hand-set values (`hand`)."""
+
+
+def constants_params(which: str) -> tuple[dict[str, float], str]:
+    """(overrides that put every mechanism constant at the chosen set, that set in words).
+
+    Raises:
+        CeasefireError: an unknown choice, or `calibrated` without a calibration file.
+    """
+    from dataclasses import fields
+
+    from model.constants import CALIBRATION, CONSTANTS_SOURCE, Mechanism, calibrated, passes_validation
+
+    if which not in CONSTANTS:
+        raise CeasefireError(f"--constants {which!r}: allowed: {', '.join(CONSTANTS)}")
+    if which == "default":
+        return {}, CONSTANTS_SOURCE
+    if which == "hand":
+        return hand_set_params(), "hand-set (--constants hand)"
+    if not CALIBRATION:
+        raise CeasefireError("--constants calibrated: there is no model/calibration.json (docs/calibration.md says "
+                             "how to make one)")
+    fitted = calibrated(CALIBRATION)
+    verdict = "passes validation" if passes_validation(CALIBRATION) else "does not pass validation"
+    return ({f"params.{f.name}": float(getattr(fitted, f.name)) for f in fields(Mechanism)},
+            f"calibrated (model/calibration.json, which {verdict}: docs/calibration.md)")
+
+
 # --------------------------------------------------------------------------------------------------------------------
 # Tables
 

@@ -16,7 +16,7 @@ def validate(
     case: Annotated[list[str], typer.Option("--case", help="built-in case name or path to a case .toml, repeatable (default: every built-in case)")] = [],  # noqa: B006
     seed: Annotated[int, typer.Option("--seed", min=0, help="master seed")] = 0,
     ablate: Annotated[list[str], typer.Option("--ablate", help="switch a mechanism off in every run: learning, costs, enforcement, audience, patrons, sanctions, weariness (repeatable)")] = [],  # noqa: B006
-    constants: Annotated[str, typer.Option("--constants", help="calibrated (model/calibration.json, the default) or hand (the hand-set values of model/constants.py)")] = "calibrated",
+    constants: Annotated[str, typer.Option("--constants", help="default (what the model loads: the calibration only if it passes validation, else the hand-set values), calibrated (model/calibration.json whether or not it passes) or hand (the hand-set values of model/constants.py)")] = "default",
     set_: Annotated[list[str], typer.Option("--set", help="PARAM=VALUE or ACTOR.field=VALUE for every run of every case, repeatable")] = [],  # noqa: B006
     as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of the table")] = False,
     progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help="progress bar on stderr (default: only on a terminal)")] = None,
@@ -24,20 +24,19 @@ def validate(
     """Run each validation case over N seeded replicates and check its [expected] criteria and counterfactuals.
 
     Exit status 0 when every case passes, 1 when any fails, 2 on bad input."""
-    from model.errors import CeasefireError
     from runs.progress import wanted
-    from runs.validate import format_table, hand_set_params
+    from runs.validate import constants_params, format_table
     from runs.validate import validate as run_validation
 
-    if constants not in ("calibrated", "hand"):
-        raise CeasefireError(f"--constants {constants!r}: allowed: calibrated, hand")
-    params = (hand_set_params() if constants == "hand" else {}) | parse_params(set_)
+    chosen, described = constants_params(constants)
+    params = chosen | parse_params(set_)
     results = run_validation(case or None, runs=runs, seed=seed, params=params, ablate=ablate,
                              progress=wanted(progress))
     if as_json:
-        typer.echo(dumps_json({"passed": all(r.passed for r in results), "constants": constants, "ablated": ablate,
+        typer.echo(dumps_json({"passed": all(r.passed for r in results), "constants": described, "ablated": ablate,
                                "cases": [r.to_dict() for r in results]}))
     else:
+        typer.echo(f"constants: {described}")
         typer.echo(format_table(results))
     if not all(r.passed for r in results):
         raise typer.Exit(1)

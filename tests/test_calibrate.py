@@ -101,3 +101,32 @@ def test_robust_table_counts_worlds_where_a_strategy_beats_the_baseline(tmp_path
 def test_robust_bad_input_exits_2(args, tmp_path):
     result = runner.invoke(app, ["robust", "--worlds", "1", "--runs", "1", "--out", str(tmp_path), *args])
     assert result.exit_code == 2, result.output
+
+
+def test_a_calibration_is_loaded_by_default_only_if_it_passes_validation():
+    from model.constants import default_mechanism, passes_validation, source
+
+    fitted = {"calibrated": {"horizon": {"value": 20.0}}}
+    assert default_mechanism(fitted) is HAND_SET and not passes_validation(fitted)
+    assert default_mechanism(fitted | {"passes_validation": False}) is HAND_SET
+    assert default_mechanism(fitted | {"passes_validation": "true"}) is HAND_SET  # only a literal true counts
+    assert default_mechanism(fitted | {"passes_validation": True}).horizon == 20.0
+    assert default_mechanism({}) is HAND_SET
+    assert source(fitted) == "hand-set (no calibration passes validation: docs/calibration.md)"
+    assert source(fitted | {"passes_validation": True}).startswith("calibrated")
+
+
+def test_the_record_says_whether_it_passes_validation(tmp_path):
+    record = cal.calibrate(trials=2, runs=3, seed=1, cases=["turkey-russia-2016"])
+    best = record["best"]["cases"]
+    assert record["passes_validation"] is all(case["passed"] for case in best.values())
+
+
+def test_validate_names_the_constants_it_ran_with():
+    from model.constants import CONSTANTS_SOURCE
+
+    result = runner.invoke(app, ["validate", "--runs", "3", "--case", "turkey-russia-2016"])
+    assert result.output.splitlines()[0] == f"constants: {CONSTANTS_SOURCE}"
+    hand = runner.invoke(app, ["validate", "--runs", "3", "--case", "turkey-russia-2016", "--constants", "hand",
+                               "--json"])
+    assert json.loads(hand.output)["constants"] == "hand-set (--constants hand)"

@@ -188,7 +188,20 @@ def test_builtin_cases_run_and_report_intervals():
 def test_hand_set_constants_can_be_validated_too():
     result = runner.invoke(app, ["validate", "--runs", "5", "--case", "turkey-russia-2016", "--constants", "hand", "--json"])
     assert result.exit_code in (0, 1), result.output
-    assert json.loads(result.output)["constants"] == "hand"
+    assert json.loads(result.output)["constants"] == "hand-set (--constants hand)"
+
+
+def test_calibrated_constants_are_used_when_asked_even_if_they_do_not_pass():
+    from model.constants import CALIBRATION, passes_validation
+
+    result = runner.invoke(app, ["validate", "--runs", "3", "--case", "turkey-russia-2016", "--constants", "calibrated"])
+    if not CALIBRATION:
+        assert result.exit_code == 2 and "no model/calibration.json" in result.output
+        return
+    assert result.exit_code in (0, 1), result.output
+    verdict = "passes validation" if passes_validation(CALIBRATION) else "does not pass validation"
+    assert result.output.splitlines()[0] == f"constants: calibrated (model/calibration.json, which {verdict}: " \
+                                            f"docs/calibration.md)"
 
 
 def _documented_verdicts() -> dict[str, bool]:
