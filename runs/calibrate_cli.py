@@ -51,7 +51,7 @@ def robust(
     worlds: Annotated[int, typer.Option("--worlds", min=1, max=100_000, help="sets of constants (accepted calibrations x uninformed constants)")] = 40,
     runs: Annotated[int, typer.Option("--runs", min=1, max=1_000_000, help="seeded runs per strategy and world")] = 50,
     seed: Annotated[int, typer.Option("--seed", min=0, help="master seed (worlds and runs)")] = 0,
-    calibration: Annotated[Path | None, typer.Option("--calibration", help="calibration record (default: model/calibration.json)")] = None,
+    calibration: Annotated[Path | None, typer.Option("--calibration", help="calibration record (default: model/calibration.json), or 'none' for worlds around the hand-set constants")] = None,
     out: Annotated[Path, typer.Option("--out", help="directory for the per-world table")] = Path("out/robust"),
     as_json: Annotated[bool, typer.Option("--json", help="print the table as JSON")] = False,
 ) -> None:
@@ -63,10 +63,11 @@ def robust(
     from model.errors import CeasefireError
     from runs import robust as rb
 
-    if calibration is not None and not calibration.is_file():
-        raise CeasefireError(f"--calibration {calibration}: no such file")
+    hand = calibration is not None and str(calibration) == "none"
+    if calibration is not None and not hand and not calibration.is_file():
+        raise CeasefireError(f"--calibration {calibration}: no such file (or 'none' for the hand-set constants)")
     check_out_dir(out)  # before any computing
-    record = load_calibration(calibration) if calibration is not None else CALIBRATION
+    record = {} if hand else load_calibration(calibration) if calibration is not None else CALIBRATION
     spec = scenario_module.load(scenario)
     table = rb.worlds(record, worlds, seed)
     result = rb.robust(spec, list(strategy) or [s for s in US_STRATEGIES if s != baseline], baseline, table, runs, seed)

@@ -2,12 +2,14 @@
 the validation cases cannot tell apart.
 
 A world is one set of mechanism constants: one of the calibration's accepted sets (`model/calibration.json`,
-"accepted": the trials with the fewest failed criteria and a score near the best), with the constants the cases
+"accepted": the trials with a score within `accept_margin` of the best, whether or not the calibration passes
+validation; without a calibration, the hand-set constants stand for the accepted set), with the constants the cases
 carry no information on (`runs.calibrate.FIXED`, except `margin_uncertainty` and `durable_weeks`, which are fixed by
 a consistency condition and by definition) drawn over their plausible ranges by a Latin hypercube. Every strategy
 runs in every world on the same seeds (common random numbers). Per strategy, the table gives the share of worlds in
-which it beats the baseline (`concede`, the 2016 course) on the durable share and on mean US utility, with Wilson
-95% intervals over worlds, and the mean paired difference with a bootstrap interval.
+which it beats the baseline (`concede`, the 2016 course; a difference of at most `TIE` is a tie) on the durable
+share and on mean US utility, with Wilson 95% intervals over worlds, and the mean paired difference with a bootstrap
+interval.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ import pandas as pd
 from model.errors import CeasefireError
 from model.scenario import Scenario
 from runs.stats import bootstrap_mean_interval, wilson_interval
+
+TIE = 1e-9
+"""A paired difference no larger than this is a tie, not a win: two strategies that play out identically differ only
+by rounding in the last bits of a mean."""
 
 KEPT_FIXED = ("margin_uncertainty", "durable_weeks")
 """Constants that stay at their value in every world: one set by a consistency condition, one a definition."""
@@ -102,7 +108,7 @@ def robust(spec: Scenario, strategies: list[str], baseline: str, world_table: pd
         n = len(out)
         row: dict[str, Any] = {"strategy": name, "worlds": n}
         for key, diff in (("durable", d_durable), ("us_utility", d_utility)):
-            k = int(np.sum(diff > 0))
+            k = int(np.sum(diff > TIE))
             row[f"beats_on_{key}"] = k / n
             row[f"beats_on_{key}_ci"] = list(wilson_interval(k, n))
             row[f"mean_diff_{key}"] = float(np.mean(diff))
@@ -121,7 +127,7 @@ def robust(spec: Scenario, strategies: list[str], baseline: str, world_table: pd
 def format_table(result: dict[str, Any]) -> str:
     """The robustness table as plain text (the same rows go into docs and the README as Markdown)."""
     b = result["baseline"]
-    lines = [f"{result['scenario']}: each US strategy against {b} in {result['worlds']} worlds (accepted calibrated "
+    lines = [f"{result['scenario']}: each US strategy against {b} in {result['worlds']} worlds (accepted sets of "
              f"constants x uninformed constants over their ranges), {result['runs']} runs per world, seed "
              f"{result['seed']}; {b}: durable {result['baseline_share_durable']:.2f}, US utility "
              f"{result['baseline_us_utility']:.3f} (means over worlds)"]

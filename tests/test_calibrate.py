@@ -130,3 +130,16 @@ def test_validate_names_the_constants_it_ran_with():
     hand = runner.invoke(app, ["validate", "--runs", "3", "--case", "turkey-russia-2016", "--constants", "hand",
                                "--json"])
     assert json.loads(hand.output)["constants"] == "hand-set (--constants hand)"
+
+
+def test_robust_around_the_hand_set_constants_and_ties(tmp_path):
+    res = runner.invoke(app, ["robust", "--strategy", "hold_firm", "--worlds", "2", "--runs", "2",
+                              "--calibration", "none", "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert "no calibration: the hand-set constants stand for the accepted set" in res.output
+    # hold_firm and concede play out identically here: rounding in a mean is a tie, not a win
+    per = next(tmp_path.glob("robust-*.csv")).read_text(encoding="utf-8")
+    assert "hold_firm" in per
+    row = next(line for line in res.output.splitlines() if line.startswith("| hold_firm |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[1].startswith("0.00 [") and cells[3].startswith("0.00 ["), row
