@@ -26,8 +26,12 @@ OUTPUTS: dict[str, str] = {
     "us_utility": "mean US utility over the run (discounted weekly utility minus costs borne, plus the end state)",
 }
 
-DEFAULT_MECHANISM = ("horizon", "prior_weeks", "betrayal_cost", "margin_uncertainty", "regroup_rate", "punish_fraction",
-                     "resolve_wear", "gamma", "threat_period", "attrition", "war_intensity", "limited_escalation",
+SECOND_EDITION_MECHANISM = ("horizon", "prior_weeks", "betrayal_cost", "margin_uncertainty", "regroup_rate",
+                            "punish_fraction", "resolve_wear", "gamma")
+"""The eight constants the second edition's mechanics rest on (the default set of `ceasefire optimize`'s worlds,
+where an ultimatum's deadline is a lever the search chooses, not an uncertainty)."""
+
+DEFAULT_MECHANISM = (*SECOND_EDITION_MECHANISM, "threat_period", "attrition", "war_intensity", "limited_escalation",
                      "concession_step", "recruitment_noise")
 """Mechanism constants varied by default over their plausible ranges: the eight the second edition's mechanics
 rest on, and the six under which issue 11 found the 2016 conclusion ("or_else holds more often than concede")
@@ -59,7 +63,7 @@ def counterpart_of(spec: Scenario, actor_id: str) -> str | None:
     return next((a.id for a in spec.actors if a.veto and a.id != actor_id), None)
 
 
-def default_uncertainties(spec: Scenario) -> list[Uncertainty]:
+def default_uncertainties(spec: Scenario, mechanism: tuple[str, ...] = DEFAULT_MECHANISM) -> list[Uncertainty]:
     """The default uncertain set for a scenario (ranges and reasons in docs/model.md):
 
     - focal (US) `credibility` over [0, 1]: the counterfactual under study, unknowable in advance;
@@ -68,7 +72,7 @@ def default_uncertainties(spec: Scenario) -> list[Uncertainty]:
     - `incident_rate` over [0, 0.3]: a judgement in every scenario;
     - the force of each armed spoiler in the counterpart's camp (the regime, Iran) from 0.5x to 1.5x: the sources
       give ranges (deployable regime troops 20-25k of ~200k) and the conversion to combat power is a judgement;
-    - the mechanism constants in `DEFAULT_MECHANISM`, over their plausible ranges
+    - the mechanism constants in `mechanism` (by default `DEFAULT_MECHANISM`), over their plausible ranges
       (`model.constants.MECHANISM_RANGES`; integer ones are rounded).
     """
     from model.constants import MECHANISM_RANGES
@@ -87,7 +91,7 @@ def default_uncertainties(spec: Scenario) -> list[Uncertainty]:
         for a in spec.actors:
             if camp is not None and a.camp == camp and a.spoiler and a.force > 0:
                 out.append(Uncertainty(f"{a.id}.force", 0.5 * a.force, 1.5 * a.force, "armed spoiler's combat power, +-50%"))
-    for name in DEFAULT_MECHANISM:
+    for name in mechanism:
         lo, hi = MECHANISM_RANGES[name]
         out.append(Uncertainty(f"params.{name}", float(lo), float(hi), "mechanism constant, plausible range"))
     return out
