@@ -3,13 +3,20 @@
 A scenario describes a situation (who, wants what, with what force); these constants describe how the world
 works, and they are the same for every case. `validate` runs all historical cases with this one set, so a value
 here must never be changed to make one case pass. The plausible range beside each is what calibration and the
-sensitivity analysis search over (DESIGN section 7). A user may still override any of them per run
-(`--set NAME=VALUE`, or an experiment's `params.NAME` uncertainty) to study its effect.
+sensitivity analysis search over (DESIGN section 7). The values below are the hand-set ones (`HAND_SET`). The model
+runs with the calibrated values from `calibration.json` (written by `ceasefire calibrate`, never edited by hand) only
+when that calibration passes validation (its `passes_validation`: every case passed at the fit's settings);
+otherwise with the hand-set ones (`MECHANISM`, `CONSTANTS_SOURCE`; docs/calibration.md, docs/decisions.md S13). A
+user may still override any of them per run (`--set NAME=VALUE`, or an experiment's `params.NAME` uncertainty) to
+study its effect.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+import json
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
 
 
 def _c(value: float, lo: float, hi: float) -> float:
@@ -133,10 +140,61 @@ class Mechanism:
     """A ceasefire in force at the end counts as durable once it has held this many weeks (DESIGN section 5)."""
 
 
-MECHANISM = Mechanism()
-"""The one set of constants every scenario runs with."""
-
 MECHANISM_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Mechanism))
 INTEGER_MECHANISM_NAMES: frozenset[str] = frozenset({"threat_period", "suspension_weeks", "durable_weeks"})
 MECHANISM_RANGES: dict[str, tuple[float, float]] = {f.name: f.metadata["range"] for f in fields(Mechanism)}
 """Plausible range of each constant, for calibration and sensitivity analysis."""
+
+HAND_SET = Mechanism()
+"""The values reasoned above, before calibration: the starting point and the values of every constant the
+calibration leaves fixed."""
+
+CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+"""The result of `ceasefire calibrate` (docs/calibration.md): the fitted value of each calibrated constant, the
+accepted sets, the score of each case and the run's settings. Committed; never edited by hand."""
+
+
+def load_calibration(path: Path = CALIBRATION_FILE) -> dict[str, Any]:
+    """The calibration record ({} if there is none). Each calibrated constant is checked against its range."""
+    if not path.is_file():
+        return {}
+    record = json.loads(path.read_text(encoding="utf-8"))
+    for name, entry in record.get("calibrated", {}).items():
+        lo, hi = MECHANISM_RANGES[name]
+        if not lo <= entry["value"] <= hi:
+            raise ValueError(f"{path}: calibrated {name} = {entry['value']} is outside its range [{lo}, {hi}]")
+    return record
+
+
+def calibrated(record: dict[str, Any]) -> Mechanism:
+    """The hand-set constants with the calibrated ones replaced by their fitted values."""
+    values = {name: entry["value"] for name, entry in record.get("calibrated", {}).items()}
+    values = {k: (int(round(v)) if k in INTEGER_MECHANISM_NAMES else float(v)) for k, v in values.items()}
+    return replace(HAND_SET, **values)
+
+
+def passes_validation(record: dict[str, Any]) -> bool:
+    """Whether a calibration record says every case passed at the fit's settings (only a literal true counts)."""
+    return record.get("passes_validation") is True
+
+
+def default_mechanism(record: dict[str, Any]) -> Mechanism:
+    """The constants the model runs with by default: the calibrated ones if `record` passes validation, else the
+    hand-set ones (a fit that reproduces no case is no better evidence than the reasoned values)."""
+    return calibrated(record) if passes_validation(record) else HAND_SET
+
+
+def source(record: dict[str, Any]) -> str:
+    """Where the default constants come from, in words (the header line of `ceasefire validate`)."""
+    if passes_validation(record):
+        return "calibrated (model/calibration.json passes validation: docs/calibration.md)"
+    return "hand-set (no calibration passes validation: docs/calibration.md)"
+
+
+CALIBRATION: dict[str, Any] = load_calibration()
+"""The calibration record on disk ({} if none), whether or not it passes validation."""
+MECHANISM = default_mechanism(CALIBRATION)
+"""The one set of constants every scenario runs with: the calibrated values if `calibration.json` passes
+validation, else the hand-set values."""
+CONSTANTS_SOURCE = source(CALIBRATION)
+"""Which of the two `MECHANISM` is, in words."""

@@ -24,7 +24,8 @@ def sensitivity(
     as_json: Annotated[bool, typer.Option("--json", help="print the indices as JSON")] = False,
     progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help="progress bar on stderr (default: only on a terminal)")] = None,
 ) -> None:
-    """Sobol' or Morris indices (SALib) for the durable share, US concession and US utility over the uncertain parameters."""
+    """Sobol' or Morris indices (SALib) for the durable share, US concession and US utility over the uncertain parameters
+    (actor numbers and, by default, 14 mechanism constants over their plausible ranges)."""
     from model import scenario as scenario_module
     from runs import sensitivity as sa
 

@@ -203,7 +203,7 @@ def _register_optional_commands() -> None:
     import importlib
 
     for module in ("runs.batch_cli", "runs.compare_cli", "runs.validate_cli", "runs.analysis_cli", "runs.app_cli",
-                   "runs.tournament_cli", "runs.optimize_cli"):
+                   "runs.tournament_cli", "runs.optimize_cli", "runs.calibrate_cli"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -68,13 +68,14 @@ class Worlds:
 
 def default_worlds(spec: Scenario, samples: int = DEFAULT_SAMPLES, replicates: int = DEFAULT_REPLICATES,
                    seed: int = 0) -> Worlds:
-    """Latin hypercube samples of `runs.sensitivity.default_uncertainties(spec)` (seeded, apart from the runs'
-    streams)."""
+    """Latin hypercube samples of `runs.sensitivity.default_uncertainties(spec)` with the second edition's eight
+    mechanism constants (seeded, apart from the runs' streams). Not `threat_period`: an ultimatum's deadline is a
+    lever the search chooses (`or_else.deadline`), not an uncertainty of the world."""
     from scipy.stats import qmc
 
-    from runs.sensitivity import default_uncertainties
+    from runs.sensitivity import SECOND_EDITION_MECHANISM, default_uncertainties
 
-    unc = default_uncertainties(spec)
+    unc = default_uncertainties(spec, SECOND_EDITION_MECHANISM)
     rng = np.random.default_rng(np.random.SeedSequence([seed, 0x0F7111]))
     u = qmc.LatinHypercube(len(unc), rng=rng).random(samples)
     table = {"sample": np.arange(samples)}

@@ -1,9 +1,9 @@
 """Global sensitivity analysis with SALib: how much each uncertain number drives the share of runs ending with a
-ceasefire in force and the US concession, under one strategy.
+durable ceasefire, the US concession and US utility, under one strategy.
 
 A SALib sample of the uncertain parameters (Sobol' via Saltelli/Sobol sequences, or Morris elementary effects) is
 run as one array program: each sample point gets `replicates` seeded runs (`run_replicates(..., per_run=...)`), and
-the model output at the point is the mean over them (share durable; mean US concession). Indices come with SALib's
+the model output at the point is the mean over them (share durable; mean US concession; mean US utility). Indices come with SALib's
 bootstrap confidence intervals. The default uncertain set and its ranges are defined here and documented in
 `docs/model.md` ("Uncertain parameters").
 """
@@ -23,7 +23,20 @@ from model.scenario import Scenario
 OUTPUTS: dict[str, str] = {
     "share_durable": "share of runs ending with a durable ceasefire in force",
     "us_concession": "mean US concession (salience-weighted distance from its ideal to the terms)",
+    "us_utility": "mean US utility over the run (discounted weekly utility minus costs borne, plus the end state)",
 }
+
+SECOND_EDITION_MECHANISM = ("horizon", "prior_weeks", "betrayal_cost", "margin_uncertainty", "regroup_rate",
+                            "punish_fraction", "resolve_wear", "gamma")
+"""The eight constants the second edition's mechanics rest on (the default set of `ceasefire optimize`'s worlds,
+where an ultimatum's deadline is a lever the search chooses, not an uncertainty)."""
+
+DEFAULT_MECHANISM = (*SECOND_EDITION_MECHANISM, "threat_period", "attrition", "war_intensity", "limited_escalation",
+                     "concession_step", "recruitment_noise")
+"""Mechanism constants varied by default over their plausible ranges: the eight the second edition's mechanics
+rest on, and the six under which issue 11 found the 2016 conclusion ("or_else holds more often than concede")
+reversing or the fit to the cases moving (threat_period, attrition, war_intensity, limited_escalation; concession_step
+and recruitment_noise)."""
 
 
 @dataclass(frozen=True)
@@ -50,7 +63,7 @@ def counterpart_of(spec: Scenario, actor_id: str) -> str | None:
     return next((a.id for a in spec.actors if a.veto and a.id != actor_id), None)
 
 
-def default_uncertainties(spec: Scenario) -> list[Uncertainty]:
+def default_uncertainties(spec: Scenario, mechanism: tuple[str, ...] = DEFAULT_MECHANISM) -> list[Uncertainty]:
     """The default uncertain set for a scenario (ranges and reasons in docs/model.md):
 
     - focal (US) `credibility` over [0, 1]: the counterfactual under study, unknowable in advance;
@@ -59,9 +72,8 @@ def default_uncertainties(spec: Scenario) -> list[Uncertainty]:
     - `incident_rate` over [0, 0.3]: a judgement in every scenario;
     - the force of each armed spoiler in the counterpart's camp (the regime, Iran) from 0.5x to 1.5x: the sources
       give ranges (deployable regime troops 20-25k of ~200k) and the conversion to combat power is a judgement;
-    - the mechanism constants that carry the second edition's mechanics, over their plausible ranges
-      (`model.constants.MECHANISM_RANGES`): horizon, prior_weeks, betrayal_cost, margin_uncertainty, regroup_rate,
-      punish_fraction, resolve_wear, gamma.
+    - the mechanism constants in `mechanism` (by default `DEFAULT_MECHANISM`), over their plausible ranges
+      (`model.constants.MECHANISM_RANGES`; integer ones are rounded).
     """
     from model.constants import MECHANISM_RANGES
 
@@ -79,10 +91,9 @@ def default_uncertainties(spec: Scenario) -> list[Uncertainty]:
         for a in spec.actors:
             if camp is not None and a.camp == camp and a.spoiler and a.force > 0:
                 out.append(Uncertainty(f"{a.id}.force", 0.5 * a.force, 1.5 * a.force, "armed spoiler's combat power, +-50%"))
-    for name in ("horizon", "prior_weeks", "betrayal_cost", "margin_uncertainty", "regroup_rate", "punish_fraction",
-                 "resolve_wear", "gamma"):
+    for name in mechanism:
         lo, hi = MECHANISM_RANGES[name]
-        out.append(Uncertainty(f"params.{name}", float(lo), float(hi), f"mechanism constant, plausible range"))
+        out.append(Uncertainty(f"params.{name}", float(lo), float(hi), "mechanism constant, plausible range"))
     return out
 
 
@@ -105,12 +116,15 @@ def run_samples(spec: Scenario, strategy: str, names: list[str], x: np.ndarray, 
 
     Run i of the batch is replicate i of `seed`, so two strategies run on the same x and seed see common random
     numbers run by run."""
+    from model.constants import INTEGER_MECHANISM_NAMES
     from model.ensemble import run_replicates
 
     if replicates < 1:
         raise CeasefireError(f"--replicates {replicates}: must be at least 1")
     n = x.shape[0]
-    per_run = {name: np.repeat(x[:, j], replicates) for j, name in enumerate(names)}
+    whole = {f"params.{k}" for k in INTEGER_MECHANISM_NAMES}
+    per_run = {name: np.repeat(np.round(x[:, j]) if name in whole else x[:, j], replicates)
+               for j, name in enumerate(names)}
     df = run_replicates(spec, runs=n * replicates, seed=seed, per_run=per_run, progress=progress,
                         **strategy_kwargs(spec, strategy))
     df.insert(0, "sample", np.repeat(np.arange(n), replicates))

@@ -34,6 +34,22 @@ def test_default_uncertainties_are_valid_overrides(syria):
         assert u.low < u.high and u.reason
 
 
+def test_mechanism_constants_are_varied_by_default_over_their_ranges(syria):
+    from model.constants import MECHANISM_RANGES
+
+    by_name = {u.name: u for u in sa.default_uncertainties(syria)}
+    for name in sa.DEFAULT_MECHANISM:
+        u = by_name[f"params.{name}"]
+        assert (u.low, u.high) == tuple(float(v) for v in MECHANISM_RANGES[name])
+    assert {"share_durable", "us_utility"} <= set(sa.OUTPUTS)
+
+
+def test_integer_constants_are_rounded_to_whole_weeks(syria):
+    x = np.array([[2.4], [7.6]])
+    df = sa.run_samples(syria, "or_else", ["params.threat_period"], x, replicates=1)
+    assert df["params.threat_period"].tolist() == [2.0, 8.0]
+
+
 def test_bilateral_case_has_a_default_set_too():
     spec = scenario_module.load("turkey-russia-2016")
     names = [u.name for u in sa.default_uncertainties(spec)]
