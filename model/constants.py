@@ -83,7 +83,7 @@ class Mechanism:
     factions' strength swung by tens of percent within months through conscription, desertion and foreign surges:
     ISW 2016). Judgement."""
 
-    concession_step: float = _c(0.1, 0.05, 0.2)
+    concession_step: float = _c(1.0, 0.05, 1.0)
     """How far a conceding party moves its demand per week (a tenth of an issue's range)."""
 
     token_step: float = _c(0.01, 0.005, 0.02)

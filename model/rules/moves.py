@@ -13,9 +13,17 @@ from __future__ import annotations
 
 from numba import njit
 
-from model.layout import (A_SANCTION, A_SUPPLY, A_WITHDRAW, AUDIENCE_COST, CONCESSION, E_RETREAT, E_SUPPLIED,
+from model.layout import (PAIN, A_SANCTION, A_SUPPLY, A_WITHDRAW, AUDIENCE_COST, CONCESSION, E_RETREAT, E_SUPPLIED,
                           ENFORCING, ENGAGED, FORCE, FORCE0, SANCTIONING, SUPPLY_COST, SUPPLY_RATE,
                           THREAT_DEADLINE, WEEK_COST, E_SUPPLYING)
+
+
+@njit(cache=True)
+def _retreat(s, b: int, i: int, k: int, old: float, new: float) -> float:
+    """Salience-weighted distance by which moving i's demand on k from old to new goes away from its ideal."""
+    x = s.ideal[b, i, k]
+    worse = abs(new - x) - abs(old - x)
+    return s.salience[b, i, k] * worse if worse > 0.0 else 0.0
 
 
 @njit(cache=True)
@@ -25,24 +33,40 @@ def move_demands(s, b: int) -> None:
         s.actor_state[b, i, CONCESSION] = 0.0
         if s.actor_state[b, i, ENGAGED] < 0.5:
             continue
+        # What the retreats asked for would cost; a leader can pay it only out of the pain borne (S14): beyond
+        # that, every retreat of the week is scaled down alike.
+        audience = s.actor_params[b, i, AUDIENCE_COST]
+        asked = 0.0
+        for k in range(n_k):
+            step = s.concede[b, i, k] + s.link[b, i, k]
+            if step != 0.0:
+                old = s.demand[b, i, k]
+                asked += _retreat(s, b, i, k, old, min(max(old + step, 0.0), 1.0))
+        share = 1.0
+        if audience * asked > s.actor_state[b, i, PAIN]:
+            share = s.actor_state[b, i, PAIN] / (audience * asked)
         moved = 0.0
         retreat = 0.0
         for k in range(n_k):
             step = s.concede[b, i, k] + s.link[b, i, k]
             if step == 0.0:
                 continue
-            if s.link[b, i, k] != 0.0 and s.veto[i]:
-                s.on_table[b, k] = 1.0
             old = s.demand[b, i, k]
             new = min(max(old + step, 0.0), 1.0)
-            x = s.ideal[b, i, k]
-            worse = abs(new - x) - abs(old - x)
-            if worse > 0.0:
-                retreat += s.salience[b, i, k] * worse
+            cost = _retreat(s, b, i, k, old, new)
+            if cost > 0.0 and share < 1.0:
+                new = old + share * (new - old)
+                cost = _retreat(s, b, i, k, old, new)
+            if new == old:
+                continue
+            if s.link[b, i, k] != 0.0 and s.veto[i]:
+                s.on_table[b, k] = 1.0
+            retreat += cost
             moved += abs(new - old)
             s.demand[b, i, k] = new
         s.actor_state[b, i, CONCESSION] = moved
-        paid = s.actor_params[b, i, AUDIENCE_COST] * retreat
+        paid = audience * retreat
+        s.actor_state[b, i, PAIN] = max(s.actor_state[b, i, PAIN] - paid, 0.0)
         s.actor_state[b, i, WEEK_COST] += paid
         s.actor_events[b, i, E_RETREAT] += paid
 
