@@ -10,14 +10,15 @@ import numpy as np
 import pytest
 
 from agents import strategies as registry
+from agents.observation import Observation
 from agents.strategies.or_else import OrElse
 from model import assignment, layout
 from model import scenario as scenario_module
 from model.ensemble import run_replicates, simulate
 from model.outcomes import summarize
 from model.rng import replicate_keys
-from model.rules import coercion, consent
-from model.turn import advance, start
+from model.rules import coercion, consent, moves
+from model.turn import advance, stack, start
 from model.world import build_world
 from tests.conftest import duel_data, make_world
 
@@ -273,6 +274,66 @@ def test_retreating_from_a_public_demand_costs_the_audience_cost():
     paid = world.event("retreat")[0, BLU]
     assert paid == pytest.approx(0.5 * (world.salience[0, BLU] * moved).sum())
     assert paid > 0
+
+
+# --- S14: signing needs compatible demands; pain pays for retreats ----------------------------------------------
+
+def test_with_incompatible_demands_no_ceasefire_is_signed_even_when_every_margin_is_positive():
+    players = [registry.get("hold_firm"), registry.get("hold_firm"), registry.get("opportunist")]
+    apart = make_world(duel_data(**{"params.turns": 12}), overrides=CALM)  # demands at the ideals: they never meet
+    for _ in range(12):
+        advance(apart, players)
+        assert not apart.run_column("demands_compatible")[0]
+        assert np.all(apart.margin[0, [BLU, RED, CLI]] > 0.0), apart.margin[0]  # every party prefers the offer
+        assert not apart.ceasefire[0]
+    assert apart.run_column("first_agreed")[0] < 0
+    # The same duel with demands that meet signs at once: the demands were all that stood in the way.
+    together = meeting_world(duel_data(**{"params.turns": 12}), overrides=CALM)
+    advance(together, players)
+    assert together.run_column("demands_compatible")[0] and together.ceasefire[0]
+
+
+def test_a_retreat_never_costs_more_than_the_pain_held_and_pain_falls_by_what_was_paid():
+    runs = 200
+    audience = np.linspace(0.0, 2.0, runs)
+    world = make_world(runs=runs, overrides=CALM | {"BLU.audience_cost": audience, "RED.audience_cost": audience})
+    rng = np.random.default_rng(0)
+    world.pain[:] = rng.uniform(0.0, 0.05, world.pain.shape)
+    players = [registry.get("concede"), registry.get("concede"), registry.get("opportunist")]
+    # The rule alone: this week's moves of demands, and nothing else that adds to pain.
+    stack(world, [player.decide(Observation(world, i)) for i, player in enumerate(players)])
+    world.arrays.actor_events[:] = 0.0
+    before, demand_before = world.pain.copy(), world.demand.copy()
+    for b in range(runs):
+        moves.move_demands(world.arrays, b)
+    paid = world.event("retreat")
+    assert np.all(paid <= before + 1e-12)
+    np.testing.assert_allclose(world.pain, before - paid, atol=1e-12)
+    retreat = (world.salience * (np.abs(world.demand - world.ideal) - np.abs(demand_before - world.ideal))).sum(axis=2)
+    np.testing.assert_allclose(paid, world.actor_param("audience_cost") * retreat, atol=1e-12)
+    capped = np.abs(world.demand[:, BLU, 0] - demand_before[:, BLU, 0]) < 1.0 - 1e-9  # the whole step not paid for
+    assert capped.any() and (~capped).any()
+    np.testing.assert_allclose(paid[capped, BLU], before[capped, BLU], rtol=1e-9)  # all the pain held is spent
+    # And in whole turns over a run: never more paid in a week than the pain held before it.
+    world = make_world(runs=50, overrides=CALM | {"BLU.audience_cost": audience[::4], "RED.audience_cost": audience[::4]})
+    for _ in range(10):
+        before = world.pain.copy()
+        advance(world, players)
+        assert np.all(world.event("retreat") <= before + 1e-12)
+    assert world.event("retreat").sum() >= 0.0
+
+
+def test_halving_both_audience_costs_roughly_halves_the_weeks_to_agreement():
+    data = duel_data(**{"params.turns": 52})
+    weeks = []
+    for cost in (3.2, 1.6, 0.8, 0.4, 0.2, 0.1):
+        s = duel_runs(data, runs=20, overrides=CALM | {"BLU.audience_cost": cost, "RED.audience_cost": cost},
+                      strategies={"BLU": "concede", "RED": "concede"})
+        assert np.all(s["first_agreed_turn"] >= 1), cost
+        weeks.append(s["first_agreed_turn"].mean())
+    assert np.all(np.diff(weeks) < 0), weeks  # strictly fewer weeks with every halving
+    ratios = np.array(weeks[1:4]) / np.array(weeks[:3])  # while the delay is long enough to measure in weeks
+    assert np.all((ratios > 0.4) & (ratios < 0.6)), (weeks, ratios)
 
 
 def test_losses_fall_by_exposure():
