@@ -164,13 +164,20 @@ def _one_issue(cap_a=1.0, cap_b=2.0, cost_a=0.01, cost_b=0.02):
 
 
 def test_offer_is_the_analytic_nash_point_on_one_issue_with_two_players():
-    world = make_world(_one_issue())
+    """On demands that meet (S14: A's at B's ideal and B's at A's, so the whole issue is on offer), with costs of no
+    deal that put the Nash point off the middle: at costs in proportion to the weights it lies at 0.5, where the
+    forecast offered on incompatible demands lies too, and the test could not tell them apart."""
+    world = make_world(_one_issue(cost_b=0.03))
+    world.demand[0, :, 0] = [1.0, 0.0]
+    start(world)
+    assert world.run_column("demands_compatible")[0]
     h = world.p["horizon"][0]
     d_a = 0.5 - h * 0.5 * 0.01  # u_A(status quo) - horizon (1 - resolve) cost
-    d_b = 0.5 - h * 0.5 * 0.02
+    d_b = 0.5 - h * 0.5 * 0.03
     w_a, w_b = 1.0, 2.0
     # max w_a log(1 - z - d_a) + w_b log(z - d_b)  =>  z = (w_b (1 - d_a) + w_a d_b) / (w_a + w_b)
     expected = (w_b * (1 - d_a) + w_a * d_b) / (w_a + w_b)
+    assert abs(expected - 0.5) > 0.01
     assert world.offer[0, 0] == pytest.approx(expected, abs=1e-9)
 
 
