@@ -45,7 +45,7 @@ RUN_STATE = _columns(
 """Per run. `p_fail_at_first_signing` is the public anticipated risk that the first truce fails within the horizon,
 as priced when it was signed; `first_truce_end` the week it ended (-1 while it holds or before any); `truces_*` count
 the truces that ended, by how many weeks they lasted; `demands_compatible` whether some terms meet every
-signatory's public demand (no deal can be signed while none do: DESIGN 3.7, docs/decisions.md S13)."""
+signatory's public demand (no deal can be signed while none do: DESIGN 3.7, docs/decisions.md S14)."""
 (CEASEFIRE, TRUCE_START, FIRST_AGREED, N_CEASEFIRES, N_COLLAPSES, WEEKS_UNDER, LONGEST, P_FAIL_PUBLIC,
  OFFER_FEASIBLE, BATTLES, P_FAIL_AT_FIRST, FIRST_TRUCE_END, TRUCES_1, TRUCES_2_4, TRUCES_5_12,
  TRUCES_13_PLUS, DEMANDS_COMPATIBLE) = range(len(RUN_STATE))
