@@ -117,7 +117,7 @@ def describe(world: World, report: TurnReport, b: int = 0) -> list[str]:
         out.append(f"CEASEFIRE SIGNED on terms {_terms(world, world.terms[b])}"
                    + (f"; audience costs of retreating to them: {', '.join(costs)}" if costs else ""))
     apart = _apart(world, world.demand[b], b)
-    if not world.ceasefire[b] and apart and apart != _apart(world, report.demand_before[b], b):
+    if not world.ceasefire[b] and apart and (report.turn == 1 or apart != _apart(world, report.demand_before[b], b)):
         out.append(f"no deal: public demands still apart on {', '.join(apart)}")
     blocker = int(world.run_event("blocker")[b])
     if blocker >= 0 and not world.ceasefire[b] and not apart and blocker != report.blocker_before[b]:
