@@ -90,8 +90,10 @@ class Mechanism:
     factions' strength swung by tens of percent within months through conscription, desertion and foreign surges:
     ISW 2016). Judgement."""
 
-    concession_step: float = _c(0.1, 0.05, 0.2)
-    """How far a conceding party moves its demand per week (a tenth of an issue's range)."""
+    concession_step: float = _c(1.0, 0.1, 1.0)
+    """The most a conceding strategy asks to move its demand in a week (1: the whole gap). Since S14 the pace is set
+    by the pain of no deal that pays the audience cost of each retreat; this only caps it (it was the pace, 0.1, in
+    the first half of the second edition)."""
 
     token_step: float = _c(0.01, 0.005, 0.02)
     """A token move: enough to be reported as movement, too little to change anyone's calculation."""

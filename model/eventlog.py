@@ -25,6 +25,17 @@ def _moves(world: World, name: str, verb: str, before: np.ndarray, after: np.nda
     return lines
 
 
+def _apart(world: World, demand: np.ndarray, b: int) -> list[str]:
+    """Issues under negotiation on which no terms meet every engaged veto player's public demand (S14)."""
+    parties = np.flatnonzero(world.veto & world.engaged[b])
+    if parties.size < 2:
+        return []
+    ideal = world.ideal[b, parties]
+    reach = np.abs(demand[parties] - ideal)
+    lo, hi = (ideal - reach).max(axis=0), (ideal + reach).min(axis=0)
+    return [issue for k, issue in enumerate(world.issue_ids) if world.on_table[b, k] and lo[k] > hi[k] + _EPS]
+
+
 def _terms(world: World, terms: np.ndarray) -> str:
     return ", ".join(f"{issue}={terms[k]:.2f}" for k, issue in enumerate(world.issue_ids))
 
@@ -43,11 +54,16 @@ def describe(world: World, report: TurnReport, b: int = 0) -> list[str]:
         if act.withdraw[b] and report.engaged_before[b, i]:
             out.append(f"{name} withdraws from the talks and the theatre")
             continue
-        linked, conceded = (np.abs(act.link[b]) > _EPS).any(), (np.abs(act.concede[b]) > _EPS).any()
+        # The moves the rules applied (a strategy's ask can be scaled down: S14), not the ask itself.
+        applied_link, applied_concede = world.arrays.link[b, i], world.arrays.concede[b, i]
+        linked, conceded = (np.abs(applied_link) > _EPS).any(), (np.abs(applied_concede) > _EPS).any()
         if linked or conceded:
-            after = np.clip(before + act.concede[b] + act.link[b], 0.0, 1.0)
+            after = before + applied_concede + applied_link
+            asked = np.clip(before + act.concede[b] + act.link[b], 0.0, 1.0)
+            short = np.abs(asked - before).sum() > np.abs(after - before).sum() + _EPS
             cost = float(ev("retreat")[b, i])
-            paid = f" (audience cost {cost:.3f})" if cost > _EPS and not signed and not ev("backed_down")[b, i] else ""
+            paid = (f" (audience cost {cost:.3f}{', all its pain of no deal could pay for' if short else ''})"
+                    if cost > _EPS and not signed and not ev("backed_down")[b, i] else "")
             moves = _moves(world, name, "links a concession on" if linked else "concedes on", before, after)
             out += [line + paid for line in moves]
         if ev("struck")[b, i]:
@@ -100,8 +116,11 @@ def describe(world: World, report: TurnReport, b: int = 0) -> list[str]:
                  if world.veto[i]]
         out.append(f"CEASEFIRE SIGNED on terms {_terms(world, world.terms[b])}"
                    + (f"; audience costs of retreating to them: {', '.join(costs)}" if costs else ""))
+    apart = _apart(world, world.demand[b], b)
+    if not world.ceasefire[b] and apart and (report.turn == 1 or apart != _apart(world, report.demand_before[b], b)):
+        out.append(f"no deal: public demands still apart on {', '.join(apart)}")
     blocker = int(world.run_event("blocker")[b])
-    if blocker >= 0 and not world.ceasefire[b] and blocker != report.blocker_before[b]:
+    if blocker >= 0 and not world.ceasefire[b] and not apart and blocker != report.blocker_before[b]:
         out.append(f"no deal: {names[blocker]} blocks it (its alternative beats the offer by "
                    f"{-float(world.run_event('blocker_margin')[b]):.3f})")
     return [f"turn {report.turn}: {line}" for line in out]

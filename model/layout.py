@@ -26,26 +26,29 @@ its own comparison; in [0, 1] it is the probability it strikes (an override for 
 ACTOR_STATE = _columns(
     "force resolve credibility engaged threat_deadline enforcing sanctioning intensity war_intensity concession "
     "casualties deal_value batna margin p_fail suspended_until utility costs audience_paid strikes violating "
-    "belief week_cost"
+    "belief week_cost pain"
 )
 """Per actor, changing each turn. `deal_value` is what the deal at stake is worth to the actor (the offer, or the
 terms in force), `batna` its alternative (no deal, or breaking the truce), `margin` their difference, `p_fail`
 the risk it anticipates that the deal fails within the horizon, `belief` its belief that its own side prevails,
-`utility` its discounted utility so far, `costs` the costs it has borne."""
+`utility` its discounted utility so far, `costs` the costs it has borne, `pain` the costs of no deal it has borne
+and not yet spent on public retreats (what a leader can point to at home to justify a concession)."""
 (FORCE, RESOLVE, CREDIBILITY, ENGAGED, THREAT_DEADLINE, ENFORCING, SANCTIONING, INTENSITY, WAR_INTENSITY,
  CONCESSION, CASUALTIES, DEAL_VALUE, BATNA, MARGIN, P_FAIL, SUSPENDED_UNTIL, UTILITY, COSTS, AUDIENCE_PAID,
- STRIKES, VIOLATING, BELIEF, WEEK_COST) = range(len(ACTOR_STATE))
+ STRIKES, VIOLATING, BELIEF, WEEK_COST, PAIN) = range(len(ACTOR_STATE))
 
 RUN_STATE = _columns(
     "ceasefire truce_start first_agreed n_ceasefires n_collapses weeks_under_ceasefire longest_truce p_fail_public "
-    "offer_feasible battles p_fail_at_first_signing first_truce_end truces_1 truces_2_4 truces_5_12 truces_13_plus"
+    "offer_feasible battles p_fail_at_first_signing first_truce_end truces_1 truces_2_4 truces_5_12 truces_13_plus "
+    "demands_compatible"
 )
 """Per run. `p_fail_at_first_signing` is the public anticipated risk that the first truce fails within the horizon,
 as priced when it was signed; `first_truce_end` the week it ended (-1 while it holds or before any); `truces_*` count
-the truces that ended, by how many weeks they lasted."""
+the truces that ended, by how many weeks they lasted; `demands_compatible` whether some terms meet every
+signatory's public demand (no deal can be signed while none do: DESIGN 3.7, docs/decisions.md S14)."""
 (CEASEFIRE, TRUCE_START, FIRST_AGREED, N_CEASEFIRES, N_COLLAPSES, WEEKS_UNDER, LONGEST, P_FAIL_PUBLIC,
  OFFER_FEASIBLE, BATTLES, P_FAIL_AT_FIRST, FIRST_TRUCE_END, TRUCES_1, TRUCES_2_4, TRUCES_5_12,
- TRUCES_13_PLUS) = range(len(RUN_STATE))
+ TRUCES_13_PLUS, DEMANDS_COMPATIBLE) = range(len(RUN_STATE))
 
 ACTOR_EVENTS = _columns(
     "struck backed_down threatened losses punished supplied walked_out violated retreat credibility_before "

@@ -24,6 +24,7 @@ def model_columns(world: World) -> dict[str, np.ndarray]:
         "n_ceasefires": world.run_column("n_ceasefires").astype(np.int64),
         "p_fail": world.run_column("p_fail_public").copy(),
         "offer_feasible": world.run_column("offer_feasible") > 0.5,
+        "demands_compatible": world.run_column("demands_compatible") > 0.5,
         "blocker": world.run_event("blocker").astype(np.int64),
     }
     for k, issue in enumerate(world.issue_ids):

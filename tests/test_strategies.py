@@ -17,7 +17,7 @@ from agents.observation import Observation
 from agents.strategies.base import CLASSIFIER_KEYS, Strategy
 from model import assignment
 from model import scenario as scenario_module
-from model.turn import advance
+from model.turn import advance, start
 from tests.conftest import duel_data, make_world
 
 BLU, RED = 0, 1
@@ -107,9 +107,20 @@ def play(world, players, turns):
     return weeks
 
 
-def no_deal_duel():
+def no_deal_duel(overrides=None):
     """The duel with no bargaining range (both sides expect to win), so talks go on week after week."""
-    return make_world(duel_data(**{"actors.0.optimism": 1.0, "actors.1.optimism": 1.0}))
+    return make_world(duel_data(**{"actors.0.optimism": 1.0, "actors.1.optimism": 1.0}), overrides=overrides)
+
+
+# A step of a tenth of an issue's range asked for each week (the mechanism's `concession_step` is only a cap since S14).
+TENTH = {"params.concession_step": 0.1}
+
+
+def realised_retreat(world, players, me, issue):
+    """Play one week; how far `me`'s demand on `issue` moved (what the strategy asked for, as far as pain paid)."""
+    before = world.demand[0, me, issue]
+    advance(world, players)
+    return abs(world.demand[0, me, issue] - before)
 
 
 def syria_world(**overrides):
@@ -163,14 +174,23 @@ def check_or_else():
     weeks = play(world, assignment.instances(world_spec(), chosen), 9)
     assert weeks[0]["deadline"][0, BLU] == 1 + 3
     assert sum(int(w["threatened"][0, BLU]) for w in weeks) == 1
-    # Once a deal is signed under it, the threat stays as an enforcement clause (syria-2016 signs in week 1).
+    # Once a deal is signed under it, the threat stays as an enforcement clause (syria-2016 signs in week 1 when the
+    # US and Russian demands already meet: S14 lets no one sign below its public demand).
     syria = syria_world()
     usa = syria.actor_ids.index("USA")
+    demands_meet(syria, usa, syria.actor_ids.index("RUS"))
     players = [strategies.get("or_else") if a == "USA" else strategies.get(s)
                for a, s in zip(syria.actor_ids, _syria_defaults(), strict=True)]
     weeks = play(syria, players, 2)
     signed = [w for w in weeks if w["ceasefire"][0]]
     assert signed and all(w["enforcing"][0, usa] > 0.5 for w in signed)
+
+
+def demands_meet(world, a, b):
+    """Set a's and b's public demands to each other's ideal (the compatible terms: the whole range between the
+    ideals) and re-evaluate the offer."""
+    world.demand[:, a], world.demand[:, b] = world.ideal[:, b].copy(), world.ideal[:, a].copy()
+    start(world)
 
 
 def world_spec():
@@ -193,14 +213,21 @@ def check_linkage():
     act = strategies.get("linkage").decide(observe(outside))
     assert act.link[0, 0] < 0 and act.link[0, 1] == 0
     # Quid pro quo, against a scripted opponent that never moves: offered in week 1, taken back after `patience`.
-    world = no_deal_duel()
+    # (A step of 0.1 asked for; BLU has no audience cost here, so the step is made in full at once.)
+    world = no_deal_duel(TENTH)
     weeks = play(world, [strategies.get("linkage", patience=3), Scripted(), strategies.get("opportunist")], 6)
     side = [w["demand"][0, BLU, 1] for w in weeks]
     assert side[0] == pytest.approx(0.1) and side[1] == pytest.approx(0.1) and side[2] == pytest.approx(0.1)
     assert side[3] == pytest.approx(0.0)  # not reciprocated within 3 weeks: withdrawn
     assert side[4] == pytest.approx(0.0) and side[5] == pytest.approx(0.0)  # and not offered again at once
+    # With an audience cost, the offer goes only as far as the pain BLU has borne pays for (S14).
+    world = no_deal_duel(TENTH | {"BLU.audience_cost": 0.5})
+    world.pain[0, BLU] = 0.01
+    players = [strategies.get("linkage", patience=3), Scripted(), strategies.get("opportunist")]
+    expected = min(0.1, 0.01 / (0.5 * world.salience[0, BLU, 1]))
+    assert realised_retreat(world, players, BLU, 1) == pytest.approx(expected) and expected < 0.1
     # Against one that answers in week 2 with a move on what BLU values (war_aim), the offer stands and grows.
-    world = no_deal_duel()
+    world = no_deal_duel(TENTH)
     weeks = play(world, [strategies.get("linkage", patience=3), Scripted({2: concede_on(0, 0.1)}),
                          strategies.get("opportunist")], 5)
     side = [w["demand"][0, BLU, 1] for w in weeks]
@@ -316,8 +343,16 @@ def check_stall():
 
 
 def check_good_faith():
-    world = make_world()
+    world = make_world(overrides=TENTH)
     assert np.abs(decide("good_faith", world, RED).concede).sum() == pytest.approx(0.1)
+    # The step asked for is made as far as the pain RED has borne pays its audience cost (S14): in full when it does.
+    for pain, audience in ((0.01, 0.5), (1.0, 0.5), (0.0, 0.0)):
+        paid = make_world(overrides=TENTH | {"RED.audience_cost": audience})
+        paid.pain[0, RED] = pain
+        players = [strategies.get("hold_firm"), strategies.get("good_faith"), strategies.get("opportunist")]
+        expected = 0.1 if audience == 0.0 else min(0.1, pain / (audience * paid.salience[0, RED, 0]))
+        assert realised_retreat(paid, players, RED, 0) == pytest.approx(expected)
+    world = make_world()
     world.intensity[0, BLU] = 1.0
     assert not decide("good_faith", world, RED).concede.any()
     world.intensity[0, BLU] = 0.5

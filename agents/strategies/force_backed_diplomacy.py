@@ -1,4 +1,4 @@
-"""`force_backed_diplomacy`: limited escalation while one's alternative beats the deal; concede only when it does not.
+"""`force_backed_diplomacy`: limited escalation while one's alternative beats the deal, sanctions until a deal; concede only when the deal beats the alternative.
 
 Source: Singh (2016): Russia "has taken the more effective, if brutal, approach of backing its diplomacy with
 limited force to worsen U.S. options". Where the counterpart is not an enemy in the field (Turkey in 2016), the
@@ -24,17 +24,17 @@ class ForceBackedParams(Params):
     step: float | None = number(None, 0.0, 1.0, "how far it concedes in a week when the deal beats its alternative",
                                 search=(0.02, 0.3), mechanism="concession_step")
     counter_supply: bool = flag(True, "answers supplies to the other camp by supplying its own clients")
-    sanctions: bool = flag(True, "sanctions a counterpart it does not fight while pressing (if its sanctions hurt)")
+    sanctions: bool = flag(True, "sanctions a counterpart it does not fight until a deal is signed (if its sanctions hurt)")
 
 
 class ForceBackedDiplomacy(Strategy):
-    """While its alternative beats the deal on offer (its margin is negative): fights at `escalation` (or sanctions
-    a counterpart it does not fight) and keeps its demands. Otherwise: ordinary fighting, sanctions lifted, and a
-    step of concession. Counter-supply: in the week after the other side supplied its clients, it supplies its own.
+    """While its alternative beats the deal on offer (its margin is negative): fights at `escalation` and keeps its
+    demands. Otherwise: ordinary fighting and a step of concession. A counterpart it does not fight it sanctions
+    until a deal is signed (the deal lifts them). Counter-supply: in the week after the other side supplied its clients, it supplies its own.
     It presses no one who has left the talks."""
 
     name = "force_backed_diplomacy"
-    description = "limited escalation (or sanctions) while its alternative beats the deal; concedes only when it does not"
+    description = "limited escalation while its alternative beats the deal, sanctions until a deal; concedes only when the deal beats its alternative"
     classifier = {"coerces": True, "concedes": True, "links": False, "uses_force": True,
                   "stochastic": False, "memory": 0, "for": "RUS"}
     Params = ForceBackedParams
@@ -48,7 +48,10 @@ class ForceBackedDiplomacy(Strategy):
             actions.escalate = np.where(pressing, self.value(obs, "escalation"), ordinary_fighting(obs))
         if not fights_counterpart and p.sanctions:
             can = obs.can_sanction
-            actions.sanction = np.where(pressing & can & obs.counterpart_engaged, 1.0, np.where(can, -1.0, 0.0))
+            # Sanctions are a bargaining chip: kept on until a deal is signed (which lifts them), as Russia kept its
+            # measures against Turkey until the apology (CASES.md), not lifted the week a deal looks good.
+            keep_on = ~obs.in_ceasefire & can & obs.counterpart_engaged
+            actions.sanction = np.where(keep_on, 1.0, np.where(can, -1.0, 0.0))
         if p.counter_supply:
             supplied_them = obs.world.event("supplying")[:, obs.counterpart] > 0.5
             actions.supply = supplied_them & ~obs.in_ceasefire & obs.has_clients

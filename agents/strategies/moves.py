@@ -29,7 +29,14 @@ def step_toward(obs: Observation, priority: np.ndarray, step: np.ndarray, target
     world = obs.world
     target = obs.counterpart if target is None else target
     gap = world.position[:, target, :] - world.position[:, obs.me, :]
-    room = np.abs(gap)
+    # How far apart the two demands still are: the gap between the terms each accepts (no further from its ideal
+    # than its demand), not between the demands themselves; demands that have crossed are compatible already.
+    mine, theirs = world.ideal[:, obs.me, :], world.ideal[:, target, :]
+    my_reach = np.abs(world.position[:, obs.me, :] - mine)
+    their_reach = np.abs(world.position[:, target, :] - theirs)
+    room = np.maximum(np.maximum(mine - my_reach, theirs - their_reach)
+                      - np.minimum(mine + my_reach, theirs + their_reach), 0.0)
+    room = np.minimum(room, np.abs(gap))
     if limit is not None:
         me = world.position[:, obs.me, :]
         ideal = world.ideal[:, obs.me, :]

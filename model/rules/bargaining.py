@@ -76,7 +76,8 @@ def signing_utility(s, b: int, i: int, z: np.ndarray) -> float:
 
 @njit(cache=True)
 def demand_box(s, b: int, signers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """On each issue, the range spanned by the signatories' public demands (the status quo off the table)."""
+    """On each issue, the terms that meet every signatory's public demand: no further from its ideal than its
+    demand is (the status quo off the table). Where the demands are incompatible, lo > hi."""
     n_k = s.ideal.shape[2]
     lo = np.empty(n_k)
     hi = np.empty(n_k)
@@ -85,12 +86,23 @@ def demand_box(s, b: int, signers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             lo[k] = s.status_quo[b, k]
             hi[k] = s.status_quo[b, k]
             continue
-        lo[k] = 1.0
-        hi[k] = 0.0
+        lo[k] = 0.0
+        hi[k] = 1.0
         for i in signers:
-            lo[k] = min(lo[k], s.demand[b, i, k])
-            hi[k] = max(hi[k], s.demand[b, i, k])
+            x = s.ideal[b, i, k]
+            reach = abs(s.demand[b, i, k] - x)
+            lo[k] = max(lo[k], x - reach)
+            hi[k] = min(hi[k], x + reach)
     return lo, hi
+
+
+@njit(cache=True)
+def compatible(lo: np.ndarray, hi: np.ndarray) -> bool:
+    """Whether the box of `demand_box` is non-empty: some terms meet every signatory's public demand."""
+    for k in range(lo.shape[0]):
+        if lo[k] > hi[k] + _EPS:
+            return False
+    return True
 
 
 @njit(cache=True)
@@ -421,6 +433,12 @@ def propose(s, b: int, signers: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, 
     if n == 0:
         return s.status_quo[b].copy(), False
     lo, hi = demand_box(s, b, signers)
+    if not compatible(lo, hi):
+        # No terms meet every public demand: the forecast of where the demands are heading, not signable.
+        for k in range(lo.shape[0]):
+            if lo[k] > hi[k]:
+                lo[k] = hi[k] = 0.5 * (lo[k] + hi[k])
+        return weighted_median(s, b, lo, hi), False
     median = weighted_median(s, b, lo, hi)
     if n < 2:
         return median, False

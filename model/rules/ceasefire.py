@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from model.layout import (AUDIENCE_COST, CASUALTIES, CEASEFIRE, E_RETREAT, E_VIOLATED, E_WALKED_OUT, ENFORCING,
+from model.layout import (DEMANDS_COMPATIBLE, AUDIENCE_COST, CASUALTIES, CEASEFIRE, E_RETREAT, E_VIOLATED, E_WALKED_OUT, ENFORCING,
                           ENGAGED, EXPOSURE, FIRST_AGREED, FORCE, INCIDENT_LOSS, INCIDENT_RATE, LONGEST, MARGIN,
                           N_CEASEFIRES, N_COLLAPSES, P_FAIL_AT_FIRST, P_FAIL_PUBLIC, FIRST_TRUCE_END, R_AGREED, TRUCES_1, TRUCES_2_4, TRUCES_5_12, TRUCES_13_PLUS, R_COLLAPSED, R_INCIDENT_BY, SANCTIONING,
                           SUSPENDED_UNTIL, SUSPENSION, THREAT_DEADLINE, TRUCE_START, VIOLATING, WAR_INTENSITY,
@@ -134,8 +134,8 @@ def agree_or_break(s, b: int, turn: int) -> None:
     n_a = s.camp.shape[0]
     signers = signatories(s, b, turn)
     if s.run_state[b, CEASEFIRE] < 0.5:
-        if signers.shape[0] < 2:
-            return
+        if signers.shape[0] < 2 or s.run_state[b, DEMANDS_COMPATIBLE] < 0.5:
+            return  # no terms meet every public demand: no one signs below its demand (DESIGN 3.7)
         for i in signers:
             if s.actor_state[b, i, MARGIN] < 0.0 or not clients_will_keep(s, b, i, s.offer[b]):
                 return

@@ -20,7 +20,7 @@ import numpy as np
 from numba import njit
 
 from model.layout import (AUDIENCE_COST, BATNA, BETRAYAL, CEASEFIRE, DEAL_VALUE, ENGAGED, FORCE, HORIZON,
-                          MARGIN, MARGIN_SD, OFFER_FEASIBLE, P_FAIL, P_FAIL_PUBLIC, R_BLOCKER,
+                          DEMANDS_COMPATIBLE, MARGIN, MARGIN_SD, OFFER_FEASIBLE, P_FAIL, P_FAIL_PUBLIC, R_BLOCKER,
                           R_BLOCKER_MARGIN, SUSPENDED_UNTIL, WAR_INTENSITY, BELIEF)
 from model.rules import bargaining
 from model.rules.batna import alternative, retreat, utility, war_at, weekly_cost, without_support
@@ -149,6 +149,8 @@ def evaluate(s, b: int, turn: int) -> None:
         offer, feasible = bargaining.propose(s, b, signers, d)
         s.offer[b] = offer
         s.run_state[b, OFFER_FEASIBLE] = 1.0 if feasible else 0.0
+        lo, hi = bargaining.demand_box(s, b, signers)
+        s.run_state[b, DEMANDS_COMPATIBLE] = 1.0 if bargaining.compatible(lo, hi) else 0.0
         terms = offer
     else:
         terms = s.terms[b].copy()

@@ -11,38 +11,99 @@ theatre for good. Sanctions (1 impose, -1 lift) cost their target `sanction_harm
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 
-from model.layout import (A_SANCTION, A_SUPPLY, A_WITHDRAW, AUDIENCE_COST, CONCESSION, E_RETREAT, E_SUPPLIED,
+from model.layout import (PAIN, A_SANCTION, A_SUPPLY, A_WITHDRAW, AUDIENCE_COST, CONCESSION, E_RETREAT, E_SUPPLIED,
                           ENFORCING, ENGAGED, FORCE, FORCE0, SANCTIONING, SUPPLY_COST, SUPPLY_RATE,
                           THREAT_DEADLINE, WEEK_COST, E_SUPPLYING)
 
 
 @njit(cache=True)
+def _retreat(s, b: int, i: int, k: int, old: float, new: float) -> float:
+    """Salience-weighted distance by which moving i's demand on k from old to new goes away from its ideal."""
+    x = s.ideal[b, i, k]
+    worse = abs(new - x) - abs(old - x)
+    return s.salience[b, i, k] * worse if worse > 0.0 else 0.0
+
+
+@njit(cache=True)
+def _gap(s, b: int, k: int) -> float:
+    """How far apart the engaged veto players' acceptable terms on issue k are (0 when some terms meet every
+    public demand): the retreat, in reach, that still separates them."""
+    lo = 0.0
+    hi = 1.0
+    for i in range(s.camp.shape[0]):
+        if s.veto[i] and s.actor_state[b, i, ENGAGED] > 0.5:
+            x = s.ideal[b, i, k]
+            reach = abs(s.demand[b, i, k] - x)
+            lo = max(lo, x - reach)
+            hi = min(hi, x + reach)
+    return max(lo - hi, 0.0)
+
+
+@njit(cache=True)
 def move_demands(s, b: int) -> None:
+    """Move each engaged actor's public demands by the steps its strategy asked for, within two limits (S14).
+
+    Simultaneous retreats do not overshoot: where the veto players' retreats on an issue would together close more
+    than the gap between their acceptable terms, each is scaled down in proportion, so that two sides conceding at
+    once meet rather than swap demands. And a leader pays a week's retreats (audience_cost x the salience-weighted
+    retreat) only out of the pain of no deal borne: beyond that, its retreats of the week are scaled down alike.
+    """
     n_a, n_k = s.demand.shape[1], s.demand.shape[2]
+    target = np.empty((n_a, n_k))
+    for i in range(n_a):
+        for k in range(n_k):
+            target[i, k] = min(max(s.demand[b, i, k] + s.concede[b, i, k] + s.link[b, i, k], 0.0), 1.0)
+    for k in range(n_k):
+        gap = _gap(s, b, k)
+        if gap <= 0.0:
+            continue
+        closing = 0.0
+        for i in range(n_a):
+            if s.veto[i] and s.actor_state[b, i, ENGAGED] > 0.5:
+                x = s.ideal[b, i, k]
+                closing += max(abs(target[i, k] - x) - abs(s.demand[b, i, k] - x), 0.0)
+        if closing > gap:
+            for i in range(n_a):
+                x = s.ideal[b, i, k]
+                old = s.demand[b, i, k]
+                if s.veto[i] and abs(target[i, k] - x) > abs(old - x):
+                    target[i, k] = old + (gap / closing) * (target[i, k] - old)
     for i in range(n_a):
         s.actor_state[b, i, CONCESSION] = 0.0
         if s.actor_state[b, i, ENGAGED] < 0.5:
             continue
+        audience = s.actor_params[b, i, AUDIENCE_COST]
+        asked = 0.0
+        for k in range(n_k):
+            asked += _retreat(s, b, i, k, s.demand[b, i, k], target[i, k])
+        share = 1.0
+        if audience * asked > s.actor_state[b, i, PAIN]:
+            share = s.actor_state[b, i, PAIN] / (audience * asked)
         moved = 0.0
         retreat = 0.0
         for k in range(n_k):
-            step = s.concede[b, i, k] + s.link[b, i, k]
-            if step == 0.0:
+            old = s.demand[b, i, k]
+            new = target[i, k]
+            cost = _retreat(s, b, i, k, old, new)
+            if cost > 0.0 and share < 1.0:
+                new = old + share * (new - old)
+                cost = _retreat(s, b, i, k, old, new)
+            # What was applied, for the event log (the strategy's ask stays in the turn report).
+            s.concede[b, i, k] = new - old if s.link[b, i, k] == 0.0 else 0.0
+            s.link[b, i, k] = new - old if s.link[b, i, k] != 0.0 else 0.0
+            if new == old:
                 continue
             if s.link[b, i, k] != 0.0 and s.veto[i]:
                 s.on_table[b, k] = 1.0
-            old = s.demand[b, i, k]
-            new = min(max(old + step, 0.0), 1.0)
-            x = s.ideal[b, i, k]
-            worse = abs(new - x) - abs(old - x)
-            if worse > 0.0:
-                retreat += s.salience[b, i, k] * worse
+            retreat += cost
             moved += abs(new - old)
             s.demand[b, i, k] = new
         s.actor_state[b, i, CONCESSION] = moved
-        paid = s.actor_params[b, i, AUDIENCE_COST] * retreat
+        paid = audience * retreat
+        s.actor_state[b, i, PAIN] = max(s.actor_state[b, i, PAIN] - paid, 0.0)
         s.actor_state[b, i, WEEK_COST] += paid
         s.actor_events[b, i, E_RETREAT] += paid
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from model.layout import (CEASEFIRE, COSTS, DISCOUNT, ENGAGED, LOSS_WEIGHT, NO_DEAL_COST, RESOLVE,
+from model.layout import (PAIN, CEASEFIRE, COSTS, DISCOUNT, ENGAGED, LOSS_WEIGHT, NO_DEAL_COST, RESOLVE,
                           RESOLVE_WEAR, SANCTION_COST, SANCTION_HARM, SANCTIONING, UTILITY, WEEK_COST)
 from model.rules.batna import utility, war_value
 from model.rules.beliefs import chances_now, tilt
@@ -34,16 +34,22 @@ def charge_running_costs(s, b: int, force_before: np.ndarray, lost: np.ndarray) 
     """Add this week's losses, sanctions and costs of no deal to each actor's week cost."""
     n_a = s.camp.shape[0]
     in_force = s.run_state[b, CEASEFIRE] > 0.5
+    # The same costs are the pain a leader can point to at home to justify a public retreat (S14).
     for i in range(n_a):
         if force_before[i] > 1e-9:
-            s.actor_state[b, i, WEEK_COST] += s.params[b, LOSS_WEIGHT] * min(lost[i] / force_before[i], 1.0)
+            lost_cost = s.params[b, LOSS_WEIGHT] * min(lost[i] / force_before[i], 1.0)
+            s.actor_state[b, i, WEEK_COST] += lost_cost
+            s.actor_state[b, i, PAIN] += lost_cost
         if not in_force and s.actor_state[b, i, ENGAGED] > 0.5:
             s.actor_state[b, i, WEEK_COST] += s.actor_params[b, i, NO_DEAL_COST]
+            s.actor_state[b, i, PAIN] += s.actor_params[b, i, NO_DEAL_COST]
     for j in range(n_a):
         if s.actor_state[b, j, SANCTIONING] > 0.5 and s.actor_state[b, j, ENGAGED] > 0.5:
             harm = s.actor_params[b, j, SANCTION_HARM]
             s.actor_state[b, s.counterpart[j], WEEK_COST] += harm
+            s.actor_state[b, s.counterpart[j], PAIN] += harm
             s.actor_state[b, j, WEEK_COST] += s.params[b, SANCTION_COST] * harm
+            s.actor_state[b, j, PAIN] += s.params[b, SANCTION_COST] * harm
 
 
 @njit(cache=True)
