@@ -79,9 +79,10 @@ def move_demands(s, b: int) -> None:
         asked = 0.0
         for k in range(n_k):
             asked += _retreat(s, b, i, k, s.demand[b, i, k], target[i, k])
+        held = max(s.actor_state[b, i, PAIN], 0.0)  # a negative cost (a gain) is no pain to pay with
         share = 1.0
-        if audience * asked > s.actor_state[b, i, PAIN]:
-            share = s.actor_state[b, i, PAIN] / (audience * asked)
+        if asked > 0.0 and audience * asked > held:
+            share = held / (audience * asked)
         moved = 0.0
         retreat = 0.0
         for k in range(n_k):
@@ -103,7 +104,7 @@ def move_demands(s, b: int) -> None:
             s.demand[b, i, k] = new
         s.actor_state[b, i, CONCESSION] = moved
         paid = audience * retreat
-        s.actor_state[b, i, PAIN] = max(s.actor_state[b, i, PAIN] - paid, 0.0)
+        s.actor_state[b, i, PAIN] = max(held - paid, 0.0)
         s.actor_state[b, i, WEEK_COST] += paid
         s.actor_events[b, i, E_RETREAT] += paid
 
