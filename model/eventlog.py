@@ -20,7 +20,7 @@ ROUTINE_PREFIXES = ("fighting:", "battle:")
 
 def _moves(world: World, name: str, verb: str, before: np.ndarray, after: np.ndarray) -> list[str]:
     lines = []
-    for k in np.flatnonzero(np.abs(after - before) > _EPS):
+    for k in np.flatnonzero(np.abs(after - before) >= 0.005):  # what the two decimals shown can show
         lines.append(f"{name} {verb} {world.issue_ids[k]}, {before[k]:.2f} -> {after[k]:.2f}")
     return lines
 
