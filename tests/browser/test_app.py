@@ -203,7 +203,8 @@ def test_strategy_switch_reset_and_a_bad_seed_reported_once(solara_server, page)
     expect(page.locator(".run-settings")).to_contain_text("US: concede")
     expect(page.locator(".strategy-select").filter(has_text="US strategy")).to_contain_text("softens its demands")
     _step_to(page, 1)
-    conceding = [line for line in _story().log_until(1) if line.startswith("turn 1: United States")]
+    _step_to(page, 2)  # week 2: a retreat is paid for with pain of no deal borne, and in week 1 there is none yet
+    conceding = [line for line in _story().log_until(2) if line.startswith("turn 2: United States")]
     expect(page.locator(".log-body")).to_contain_text(conceding[0])
 
     _choose_strategy(page, "US strategy", "or_else")
