@@ -84,7 +84,7 @@ def describe(world: World, report: TurnReport, b: int = 0) -> list[str]:
         if act.sanction[b] < -0.5 and world.engaged[b, i]:
             pass  # lifting sanctions that were not imposed is not news
         if ev("supplying")[b, i]:
-            clients = [names[j] for j in np.flatnonzero(ev("supplied")[b] > 0)]
+            clients = [names[j] for j in np.flatnonzero((ev("supplied")[b] > 0) & (world.patron == i))]
             out.append(f"{name} supplies {', '.join(clients)}")
         if world.intensity[b, i] > war + _EPS and world.force[b, i] > 0:
             out.append(f"{name} escalates (intensity {world.intensity[b, i]:.2f})")
@@ -120,7 +120,8 @@ def describe(world: World, report: TurnReport, b: int = 0) -> list[str]:
     if not world.ceasefire[b] and apart and (report.turn == 1 or apart != _apart(world, report.demand_before[b], b)):
         out.append(f"no deal: public demands still apart on {', '.join(apart)}")
     blocker = int(world.run_event("blocker")[b])
-    if blocker >= 0 and not world.ceasefire[b] and not apart and blocker != report.blocker_before[b]:
+    just_met = not apart and bool(_apart(world, report.demand_before[b], b))
+    if blocker >= 0 and not world.ceasefire[b] and not apart and (blocker != report.blocker_before[b] or just_met):
         out.append(f"no deal: {names[blocker]} blocks it (its alternative beats the offer by "
                    f"{-float(world.run_event('blocker_margin')[b]):.3f})")
     return [f"turn {report.turn}: {line}" for line in out]

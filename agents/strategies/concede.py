@@ -15,7 +15,7 @@ from agents.strategies.params import Params, number
 @dataclass(frozen=True)
 class ConcedeParams(Params):
     step: float | None = number(None, 0.0, 1.0, "how far it retreats each week without a deal (issue units)",
-                                search=(0.02, 0.3), mechanism="concession_step")
+                                search=(0.02, 1.0), mechanism="concession_step")
     limit: float = number(1.0, 0.0, 1.0, "the furthest its demand goes from its ideal on any issue (1: all the way)",
                           search=(0.1, 1.0))
 

@@ -22,7 +22,7 @@ class ForceBackedParams(Params):
     escalation: float | None = number(None, 0.5, 1.0, "intensity of its limited force while pressing",
                                       search=(0.5, 1.0), mechanism="limited_escalation")
     step: float | None = number(None, 0.0, 1.0, "how far it concedes in a week when the deal beats its alternative",
-                                search=(0.02, 0.3), mechanism="concession_step")
+                                search=(0.02, 1.0), mechanism="concession_step")
     counter_supply: bool = flag(True, "answers supplies to the other camp by supplying its own clients")
     sanctions: bool = flag(True, "sanctions a counterpart it does not fight until a deal is signed (if its sanctions hurt)")
 

@@ -19,7 +19,7 @@ from agents.strategies.params import Params, flag, number
 @dataclass(frozen=True)
 class GoodFaithParams(Params):
     step: float | None = number(None, 0.0, 1.0, "how far it concedes each week the other side did not press",
-                                search=(0.02, 0.3), mechanism="concession_step")
+                                search=(0.02, 1.0), mechanism="concession_step")
     threats_count: bool = flag(False, "an ultimatum alone also stops its concessions (not only strikes, escalation, "
                                "supplies and sanctions)")
 

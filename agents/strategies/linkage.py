@@ -13,7 +13,7 @@ import numpy as np
 from agents.actions import Actions
 from agents.observation import Observation
 from agents.strategies.base import Strategy
-from agents.strategies.moves import distance_from, linked_concession, take_back, value_to
+from agents.strategies.moves import affordable, distance_from, linked_concession, take_back, value_to
 from agents.strategies.params import Params, number, whole
 
 _EPS = 1e-9
@@ -72,7 +72,7 @@ class Linkage(Strategy):
 
         offer_now = talking & (mem["offered_at"] < 0) & ~expired & (turn >= mem["cooling_until"])
         step = np.where(offer_now, self.value(obs, "step"), 0.0)
-        offer = linked_concession(obs, step, p.limit)
+        offer = affordable(obs, linked_concession(obs, step, p.limit))  # an offer its pain cannot pay is not made
         offer[~offer_now] = 0.0
         made = offer_now & (np.abs(offer).sum(axis=1) > _EPS)
         link[made] = offer[made]

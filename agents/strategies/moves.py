@@ -76,6 +76,20 @@ def linked_concession(obs: Observation, step: np.ndarray, limit: np.ndarray | fl
     return step_toward(obs, ratio, step, on_table_only=False, limit=limit)
 
 
+def affordable(obs: Observation, delta: np.ndarray) -> np.ndarray:
+    """(B, K) my moves `delta` as far as the pain of no deal I have borne pays their audience cost: the rules scale
+    a week's retreats down alike beyond it (docs/decisions.md S14), so a strategy that remembers what it offered
+    should remember this, not its ask."""
+    world = obs.world
+    me, ideal = world.position[:, obs.me, :], world.ideal[:, obs.me, :]
+    new = np.clip(me + delta, 0.0, 1.0)
+    retreat = (world.salience[:, obs.me, :] * np.maximum(np.abs(new - ideal) - np.abs(me - ideal), 0.0)).sum(axis=1)
+    cost = world.actor_param("audience_cost")[:, obs.me] * retreat
+    pain = np.maximum(world.pain[:, obs.me], 0.0)
+    share = np.where(cost > pain, pain / np.where(cost > 0.0, cost, 1.0), 1.0)
+    return delta * share[:, None]
+
+
 def take_back(obs: Observation, given: np.ndarray) -> np.ndarray:
     """(B, K) withdraw concessions `given` (signed moves of my demands): move back toward my ideal by as much, never
     past it."""
