@@ -64,7 +64,10 @@ def describe(world: World, report: TurnReport, b: int = 0) -> list[str]:
             cost = float(ev("retreat")[b, i])
             paid = (f" (audience cost {cost:.3f}{', all its pain of no deal could pay for' if short else ''})"
                     if cost > _EPS and not signed and not ev("backed_down")[b, i] else "")
-            moves = _moves(world, name, "links a concession on" if linked else "concedes on", before, after)
+            ideal = world.ideal[b, i]
+            back = bool(np.all(np.abs(after - ideal) <= np.abs(before - ideal) + _EPS))  # toward its own ideal
+            verb = "takes back a concession on" if back else "links a concession on" if linked else "concedes on"
+            moves = _moves(world, name, verb, before, after)
             out += [line + paid for line in moves]
         if ev("struck")[b, i]:
             victims = [names[j] for j in np.flatnonzero(ev("punished")[b] > 0)]
