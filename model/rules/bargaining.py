@@ -2,8 +2,10 @@
 
 Summary of rule: a mediator proposes the terms z that maximise the asymmetric Nash product
 `sum_i w_i log(U_i(z) - d_i)` over the signatories i (engaged veto players whose talks are not suspended), with
-bargaining weights w_i = capability, on each issue within the range spanned by their public demands (Nash 1950;
-Binmore, Rubinstein & Wolinsky 1986). U_i(z) is i's utility of signing z: `u_i(z)` less its audience cost of
+bargaining weights w_i = capability, on each issue within the terms that meet every signatory's public demand (no
+further from its ideal than its demand: Nash 1950; Binmore, Rubinstein & Wolinsky 1986; Crawford 1982 on
+commitments). Where no such terms exist the demands are incompatible: the offer shown is the weighted median below
+and no one signs until concessions make them compatible (docs/decisions.md S14). U_i(z) is i's utility of signing z: `u_i(z)` less its audience cost of
 retreating from its public demand to z; d_i is its alternative as the mediator judges it from public information
 (the average of all parties' beliefs about the war), so an optimist may refuse what the mediator thinks it should
 take. U_i is concave and piecewise linear in z, so the problem is concave. For two signatories it is solved

@@ -2,7 +2,10 @@
 
 Summary of rule: concessions and linked concessions move an actor's public demands (kept in [0, 1]); moving away
 from its ideal costs it `audience_cost` x the salience-weighted retreat (Fearon 1994, 1997: audience costs make
-public demands sticky, so a party concedes only when the costs of no deal outweigh them). A veto player's linked
+public demands sticky, so a party concedes only when the costs of no deal outweigh them), paid out of the pain of
+no deal it has borne: a week's retreats that would cost more than the pain held are scaled down alike, and the
+veto players' simultaneous retreats on an issue are scaled so that they meet rather than swap (Zartman 1989 on the
+hurting stalemate; docs/decisions.md S14). A veto player's linked
 concession brings an issue that was off the table into the talks. Withdrawal takes an actor out of talks and
 theatre for good. Sanctions (1 impose, -1 lift) cost their target `sanction_harm` a week and the sanctioner
 `sanction_cost` of that. Supply adds `supply_rate` of each client's initial force a week and costs the supplier
