@@ -249,7 +249,10 @@ def test_compare_keeps_its_results_across_tabs_and_can_be_cancelled(solara_serve
     page.locator(".compare-run").click()
     done = page.locator(".compare-done")
     expect(done).to_contain_text("Compared 8 US strategies × 1,000 runs each", timeout=COMPARE_TIMEOUT)
-    page.wait_for_function(f"() => [...document.querySelectorAll('{CHARTS}')].every(c => c.dataset.revision.startsWith('compare:'))",
+    # Both comparison charts drawn (an empty list of charts would pass `every` before they are even mounted).
+    compare_charts = ".chart-compare-outcomes .plotly-chart, .chart-compare-time .plotly-chart"
+    page.wait_for_function(f"() => {{ const c = [...document.querySelectorAll('{compare_charts}')]; "
+                           f"return c.length === 2 && c.every(el => (el.dataset.revision || '').startsWith('compare:')); }}",
                            timeout=COMPARE_TIMEOUT)
     table_order = page.locator(".ranked-table tbody tr").evaluate_all("rows => rows.map(r => r.dataset.strategy)")
     assert sorted(table_order) == sorted(["concede", "hold_firm", "or_else", "linkage", "carrot_and_stick",
