@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from model import layout
+from model.rules.bargaining import acceptable_terms
 from model.turn import TurnReport
 from model.world import World
 
@@ -27,12 +28,7 @@ def _moves(world: World, name: str, verb: str, before: np.ndarray, after: np.nda
 
 def _apart(world: World, demand: np.ndarray, b: int) -> list[str]:
     """Issues under negotiation on which no terms meet every engaged veto player's public demand (S14)."""
-    parties = np.flatnonzero(world.veto & world.engaged[b])
-    if parties.size < 2:
-        return []
-    ideal = world.ideal[b, parties]
-    reach = np.abs(demand[parties] - ideal)
-    lo, hi = (ideal - reach).max(axis=0), (ideal + reach).min(axis=0)
+    lo, hi = acceptable_terms(world.ideal[b], demand, np.flatnonzero(world.veto & world.engaged[b]))
     return [issue for k, issue in enumerate(world.issue_ids) if world.on_table[b, k] and lo[k] > hi[k] + _EPS]
 
 

@@ -165,49 +165,49 @@ def cell_table(runs: pd.DataFrame, seed: int = 0, us_column: str = "us_strategy"
     return pd.DataFrame(rows)
 
 
-def russian_standings(matrix: pd.DataFrame) -> pd.DataFrame:
-    """Per Russian strategy, from Russia's side: its mean and worst-case utility over the US strategies, the durable
-    share it ends in on average, and its worst-case regret (Russia's best utility against a US strategy minus this
-    one's), with `minimax_regret` on the smallest."""
-    util = matrix.pivot(index="rus_strategy", columns="us_strategy", values="rus_utility")
-    durable = matrix.pivot(index="rus_strategy", columns="us_strategy", values="p_durable")
-    order = list(dict.fromkeys(matrix["rus_strategy"]))
-    util, durable = util.reindex(order), durable.reindex(order)
-    regret = util.max(axis=0) - util
-    out = pd.DataFrame({
-        "rus_strategy": order,
-        "mean_rus_utility": util.mean(axis=1).to_numpy(),
-        "worst_rus_utility": util.min(axis=1).to_numpy(),
-        "worst_rus_utility_against": util.idxmin(axis=1).to_numpy(),
-        "mean_p_durable": durable.mean(axis=1).to_numpy(),
-        "max_regret": regret.max(axis=1).to_numpy(),
-    })
-    out["minimax_regret"] = np.isclose(out["max_regret"], out["max_regret"].min(), rtol=0.0, atol=1e-12)
-    return out.sort_values("max_regret", kind="stable").reset_index(drop=True)
+def _least(regret: pd.Series) -> np.ndarray:
+    """True where the regret is the smallest (to within rounding): the minimax-regret choice."""
+    return np.isclose(regret, regret.min(), rtol=0.0, atol=1e-12)
 
 
-def standings(matrix: pd.DataFrame) -> pd.DataFrame:
-    """Per US strategy: mean and worst case over Russian strategies, worst-case regret, the minimax-regret choice."""
-    util = matrix.pivot(index="us_strategy", columns="rus_strategy", values="us_utility")
-    durable = matrix.pivot(index="us_strategy", columns="rus_strategy", values="p_durable")
-    order = list(dict.fromkeys(matrix["us_strategy"]))
-    util, durable = util.reindex(order), durable.reindex(order)
-    regret = util.max(axis=0) - util
-    regret_durable = durable.max(axis=0) - durable
+def standings(matrix: pd.DataFrame, side: str = "us") -> pd.DataFrame:
+    """Per strategy of one side, "us" or "rus", in that side's utility over the other side's strategies: its mean
+    and worst case, the durable share it ends in on average, and its worst-case regret (the side's best utility
+    against an opposing strategy minus this one's), with `minimax_regret` on the smallest.
+
+    The US table also gives the durable share's worst case and regret (`minimax_regret_durable`) and a rank: sorted
+    by regret, then by mean utility. Russia's is sorted by regret alone."""
+    if side not in ("us", "rus"):
+        raise ValueError(f"side is us or rus, not {side!r}")
+    me, other = f"{side}_strategy", "rus_strategy" if side == "us" else "us_strategy"
+    order = list(dict.fromkeys(matrix[me]))
+    util = matrix.pivot(index=me, columns=other, values=f"{side}_utility").reindex(order)
+    durable = matrix.pivot(index=me, columns=other, values="p_durable").reindex(order)
+    utility = {f"mean_{side}_utility": util.mean(axis=1).to_numpy(),
+               f"worst_{side}_utility": util.min(axis=1).to_numpy(),
+               f"worst_{side}_utility_against": util.idxmin(axis=1).to_numpy()}
+    mean_durable = durable.mean(axis=1).to_numpy()
+    max_regret = (util.max(axis=0) - util).max(axis=1).to_numpy()
+    if side == "rus":
+        out = pd.DataFrame({me: order, **utility, "mean_p_durable": mean_durable, "max_regret": max_regret})
+        out["minimax_regret"] = _least(out["max_regret"])
+        return out.sort_values("max_regret", kind="stable").reset_index(drop=True)
     out = pd.DataFrame({
-        "us_strategy": order,
-        "mean_p_durable": durable.mean(axis=1).to_numpy(),
+        me: order,
+        "mean_p_durable": mean_durable,
         "worst_p_durable": durable.min(axis=1).to_numpy(),
         "worst_p_durable_against": durable.idxmin(axis=1).to_numpy(),
-        "mean_us_utility": util.mean(axis=1).to_numpy(),
-        "worst_us_utility": util.min(axis=1).to_numpy(),
-        "worst_us_utility_against": util.idxmin(axis=1).to_numpy(),
-        "max_regret": regret.max(axis=1).to_numpy(),
-        "max_regret_durable": regret_durable.max(axis=1).to_numpy(),
+        **utility,
+        "max_regret": max_regret,
+        "max_regret_durable": (durable.max(axis=0) - durable).max(axis=1).to_numpy(),
     })
-    out["minimax_regret"] = np.isclose(out["max_regret"], out["max_regret"].min(), rtol=0.0, atol=1e-12)
-    out["minimax_regret_durable"] = np.isclose(out["max_regret_durable"], out["max_regret_durable"].min(),
-                                               rtol=0.0, atol=1e-12)
+    out["minimax_regret"] = _least(out["max_regret"])
+    out["minimax_regret_durable"] = _least(out["max_regret_durable"])
     out = out.sort_values(["max_regret", "mean_us_utility"], ascending=[True, False], kind="stable")
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     return out.reset_index(drop=True)
+
+
+def russian_standings(matrix: pd.DataFrame) -> pd.DataFrame:
+    """`standings` from Russia's side, in Russian utility."""
+    return standings(matrix, side="rus")

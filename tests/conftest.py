@@ -1,14 +1,18 @@
-"""Shared fixtures: the built-in scenario, and small hand-made scenarios for mechanics tests."""
+"""Shared fixtures: the built-in scenario, and small hand-made scenarios for mechanics tests; helpers for input
+files (writing one, the one-line error a bad one gives) and for a reference batch."""
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
 from model import scenario as scenario_module
+from model.errors import CeasefireError
 from model.rng import replicate_keys
 from model.turn import start
 from model.world import World, build_world
@@ -78,3 +82,44 @@ def assert_frames_equal(a, b) -> None:
             np.testing.assert_array_equal(x.astype(float), y.astype(float), err_msg=col)
         else:
             assert (x == y).all(), col
+
+
+def write(folder: Path, text: str, name: str = "exp.toml") -> Path:
+    """Write `text` to the file `name` in `folder`: its path."""
+    path = folder / name
+    path.write_text(text)
+    return path
+
+
+def module_file(tmp_path_factory, text: str, name: str) -> Path:
+    """`text` written to a file `name` in a fresh folder, for a module-scoped fixture."""
+    return write(tmp_path_factory.mktemp(Path(name).stem), text, name)
+
+
+def one_line_error(load: Callable[[Path], Any], path: Path) -> str:
+    """The message of the CeasefireError that `load(path)` raises, checked to be one line naming the file."""
+    with pytest.raises(CeasefireError) as info:
+        load(path)
+    message = str(info.value)
+    assert "\n" not in message and str(path) in message, message
+    return message
+
+
+def assert_refused_file(result, path: Path, expected: str) -> None:
+    """A command (a CliRunner result) refused the bad file at `path`: exit status 2, nothing on stdout, and on stderr
+    one line that starts with `error: PATH: ` and holds `expected`."""
+    assert result.exit_code == 2, (expected, result.output)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {path}: ") and expected in lines[0], result.stderr
+    assert result.stdout == ""
+
+
+def batch_reference(tmp_path_factory, path: Path, runs: int, **options: Any) -> Path:
+    """The output folder of an uninterrupted in-process batch of the experiment file at `path` (`runs` runs in all):
+    the data that interrupted, resumed or distributed batches are compared with."""
+    from runs import batch, experiment
+
+    out = tmp_path_factory.mktemp("ref") / "out"
+    report = batch.run_batch(experiment.load(path), out, progress=False, **options)
+    assert report.runs_done == report.total_runs == runs
+    return out

@@ -17,14 +17,14 @@ from model import scenario as scenario_module
 from model.errors import CeasefireError
 from model.mesa_model import CeasefireModel
 from runs.cli import app
+from tests.conftest import one_line_error, write
 
 SYRIA = (Path(scenario_module.SCENARIO_DIR) / "syria-2016.toml").read_text()
 
 
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "bad.toml"
-    path.write_text(text)
-    return path
+def build_model(path: Path) -> CeasefireModel:
+    """A model of the scenario file at path."""
+    return CeasefireModel(str(path), rng=0)
 
 
 CASES = {
@@ -44,11 +44,8 @@ CASES = {
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_bad_scenario_file_is_one_clear_line(tmp_path, case):
     text, expected = CASES[case]
-    path = write(tmp_path, text)
-    with pytest.raises(CeasefireError) as info:
-        CeasefireModel(str(path), rng=0)
-    message = str(info.value)
-    assert str(path) in message and expected in message and "\n" not in message
+    path = write(tmp_path, text, "bad.toml")
+    assert expected in one_line_error(build_model, path)
 
 
 def test_unknown_scenario_names_the_built_ins():
@@ -99,7 +96,7 @@ def test_cli_bad_input_exits_2_with_one_line(args, expected):
 
 
 def test_cli_bad_scenario_file_exits_2(tmp_path):
-    path = write(tmp_path, CASES["salience"][0])
+    path = write(tmp_path, CASES["salience"][0], "bad.toml")
     result = run_cli("run", "--scenario", str(path))
     assert result.returncode == 2 and str(path) in result.stderr and "Traceback" not in result.stderr
 
@@ -128,17 +125,16 @@ MORE_CASES = {
 @pytest.mark.parametrize("case", sorted(MORE_CASES))
 def test_bad_scenario_values_are_refused_in_one_line(tmp_path, case):
     text, expected = MORE_CASES[case]
-    path = write(tmp_path, text)
-    with pytest.raises(CeasefireError) as info:
-        CeasefireModel(str(path), rng=0)
-    assert str(path) in str(info.value) and expected in str(info.value) and "\n" not in str(info.value)
+    path = write(tmp_path, text, "bad.toml")
+    message = one_line_error(build_model, path)
+    assert expected in message
     result = CliRunner().invoke(app, ["run", "--scenario", str(path)])
-    assert result.exit_code == 2 and result.stderr.strip() == f"error: {info.value}"
+    assert result.exit_code == 2 and result.stderr.strip() == f"error: {message}"
 
 
 def test_an_integer_is_still_a_number_and_a_byte_order_mark_is_dropped(tmp_path):
     plain = scenario_module.load("syria-2016")
-    with_int = scenario_module.load(write(tmp_path, SYRIA.replace("force = 40.0", "force = 40", 1)))
+    with_int = scenario_module.load(write(tmp_path, SYRIA.replace("force = 40.0", "force = 40", 1), "bad.toml"))
     assert with_int.model_dump(exclude={"path"}) == plain.model_dump(exclude={"path"})
     path = tmp_path / "bom.toml"
     path.write_bytes(b"\xef\xbb\xbf" + SYRIA.encode("utf-8"))

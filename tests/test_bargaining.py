@@ -55,7 +55,7 @@ def _objective(world, signers, d, w):
 
 def _check(world, d, tolerance):
     signers = np.arange(world.n_actors, dtype=np.int64)
-    offer, feasible = bargaining.propose(world.arrays, 0, signers, d)
+    offer, feasible, _ = bargaining.propose(world.arrays, 0, signers, d)
     lo, hi = bargaining.demand_box(world.arrays, 0, signers)
     assert np.all(offer >= lo - 1e-12) and np.all(offer <= hi + 1e-12)
     w = world.capability[0]
@@ -95,6 +95,7 @@ def test_no_terms_that_beat_every_alternative_give_the_weighted_median_marked_in
     world = build_world(scenario_module.parse(data, "nash.toml"), replicate_keys(0, 0, 1))
     # Demands that meet (S14: otherwise no terms are on offer at all): A has conceded to 0.9, B to 0.3.
     world.demand[0, :, 0] = [0.9, 0.3]
-    offer, feasible = bargaining.propose(world.arrays, 0, np.array([0, 1]), np.array([0.8, 0.8]))
+    offer, feasible, meet = bargaining.propose(world.arrays, 0, np.array([0, 1]), np.array([0.8, 0.8]))
+    assert meet
     assert not feasible
     assert offer[0] == pytest.approx(0.3)  # B's demand carries 3/4 of the weight: the weighted median

@@ -20,7 +20,7 @@ from model.ensemble import run_replicates
 from model.errors import CeasefireError
 from runs import batch, experiment
 from runs.cli import app
-from tests.conftest import assert_frames_equal
+from tests.conftest import assert_frames_equal, batch_reference, module_file
 from tests.lifeline import bound
 
 
@@ -54,18 +54,13 @@ def sorted_frame(df):
 
 @pytest.fixture(scope="module")
 def exp_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("exp") / "small.toml"
-    path.write_text(EXPERIMENT)
-    return path
+    return module_file(tmp_path_factory, EXPERIMENT, "small.toml")
 
 
 @pytest.fixture(scope="module")
 def reference(exp_file, tmp_path_factory):
     """An uninterrupted in-process run."""
-    out = tmp_path_factory.mktemp("ref") / "out"
-    report = batch.run_batch(experiment.load(exp_file), out, workers=1, chunk_size=CHUNK, progress=False)
-    assert report.runs_done == report.total_runs == 4 * 4 * 15
-    return batch.load_results(out)
+    return batch.load_results(batch_reference(tmp_path_factory, exp_file, 4 * 4 * 15, workers=1, chunk_size=CHUNK))
 
 
 def test_dataset_rows_are_the_ensemble_runs(reference, exp_file):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from model.errors import CeasefireError
 from runs import experiment
+from tests.conftest import assert_refused_file, one_line_error, write
 
 GOOD = """
 [experiment]
@@ -30,12 +29,6 @@ us_strategy = ["concede", "or_else"]
 method = "lhs"
 samples = 5
 """
-
-
-def write(tmp_path: Path, text: str, name: str = "exp.toml") -> Path:
-    path = tmp_path / name
-    path.write_text(text)
-    return path
 
 
 def test_good_file_loads_and_plans(tmp_path):
@@ -121,10 +114,7 @@ BAD = {
 def test_bad_experiment_is_one_clear_line(tmp_path, case):
     text, expected = BAD[case]
     path = write(tmp_path, text)
-    with pytest.raises(CeasefireError) as info:
-        experiment.load(path)
-    message = str(info.value)
-    assert "\n" not in message
+    message = one_line_error(experiment.load, path)
     assert message.startswith(str(path)), message
     assert expected in message, message
 
@@ -147,11 +137,7 @@ def test_cli_bad_inputs_exit_2_one_line_and_touch_nothing(tmp_path):
     for i, case in enumerate(cases):
         path = write(tmp_path, BAD[case][0], f"{i}.toml")
         for target in (out, tmp_path / "fresh"):
-            result = CliRunner().invoke(app, ["batch", str(path), "--out", str(target)])
-            assert result.exit_code == 2, (case, result.output)
-            lines = result.stderr.strip().splitlines()
-            assert len(lines) == 1 and lines[0].startswith(f"error: {path}: ") and BAD[case][1] in lines[0], (case, result.stderr)
-            assert result.stdout == ""
+            assert_refused_file(CliRunner().invoke(app, ["batch", str(path), "--out", str(target)]), path, BAD[case][1])
     assert sorted(p.name for p in out.iterdir()) == ["keep.txt"] and keep.read_text() == "mine"
     assert not (tmp_path / "fresh").exists()
 

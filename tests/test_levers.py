@@ -17,7 +17,8 @@ from model import assignment
 from model.errors import CeasefireError
 from runs import batch, experiment
 from runs.cli import app
-from tests.conftest import assert_frames_equal
+from tests.conftest import (assert_frames_equal, assert_refused_file, batch_reference, module_file, one_line_error,
+                            write)
 
 HEAD = """
 [experiment]
@@ -35,12 +36,6 @@ us_strategy = ["concede", "or_else(deadline=6, enforce=false)", "linkage"]
 [strategy_params]
 "linkage.patience" = [2, 5]
 """
-
-
-def write(tmp_path: Path, text: str, name: str = "exp.toml") -> Path:
-    path = tmp_path / name
-    path.write_text(text)
-    return path
 
 
 # --- parsing ------------------------------------------------------------------------------------------------------
@@ -123,10 +118,8 @@ def _bad_text(case: str) -> str:
 @pytest.mark.parametrize("case", sorted(BAD))
 def test_bad_levers_are_one_line_naming_the_file_and_field(tmp_path, case):
     path = write(tmp_path, _bad_text(case))
-    with pytest.raises(CeasefireError) as info:
-        experiment.load(path)
-    message = str(info.value)
-    assert "\n" not in message and message.startswith(f"{path}: "), message
+    message = one_line_error(experiment.load, path)
+    assert message.startswith(f"{path}: "), message
     assert BAD[case][2] in message, message
 
 
@@ -150,10 +143,8 @@ def test_batch_with_bad_levers_exits_2_with_one_line_and_writes_nothing(tmp_path
         path = write(tmp_path, _bad_text(case), f"{i}.toml")
         target = tmp_path / f"out{i}"
         result = CliRunner().invoke(app, ["batch", str(path), "--out", str(target), "--quiet"])
-        assert result.exit_code == 2, (case, result.output)
-        lines = result.stderr.strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith(f"error: {path}: ") and BAD[case][2] in lines[0], result.stderr
-        assert result.stdout == "" and not target.exists()
+        assert_refused_file(result, path, BAD[case][2])
+        assert not target.exists()
 
 
 # --- labels -------------------------------------------------------------------------------------------------------
@@ -190,17 +181,12 @@ def test_a_label_names_one_strategy_whatever_the_spelling(tmp_path):
 
 @pytest.fixture(scope="module")
 def levers_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("levers") / "levers.toml"
-    path.write_text(LEVERS)
-    return path
+    return module_file(tmp_path_factory, LEVERS, "levers.toml")
 
 
 @pytest.fixture(scope="module")
 def reference(levers_file, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("ref") / "out"
-    report = batch.run_batch(experiment.load(levers_file), out, chunk_size=4, progress=False)
-    assert report.runs_done == 24
-    return out
+    return batch_reference(tmp_path_factory, levers_file, 24, chunk_size=4)
 
 
 def test_results_manifest_and_compare_name_each_lever_by_its_label(reference):

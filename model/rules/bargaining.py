@@ -77,24 +77,37 @@ def signing_utility(s, b: int, i: int, z: np.ndarray) -> float:
 
 
 @njit(cache=True)
-def demand_box(s, b: int, signers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """On each issue, the terms that meet every signatory's public demand: no further from its ideal than its
-    demand is (the status quo off the table). Where the demands are incompatible, lo > hi."""
-    n_k = s.ideal.shape[2]
+def acceptable_terms(ideal: np.ndarray, demand: np.ndarray, parties: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """On each issue k, the interval [lo_k, hi_k] of terms in [0, 1] that meet the public demand of every party:
+    no further from its ideal than its demand is. Where the demands are incompatible, lo > hi.
+
+    Args:
+        ideal, demand: (A, K) one run's ideals and public demands.
+        parties: actor indices of the parties whose demands count.
+    """
+    n_k = ideal.shape[1]
     lo = np.empty(n_k)
     hi = np.empty(n_k)
     for k in range(n_k):
+        lo[k] = 0.0
+        hi[k] = 1.0
+        for i in parties:
+            x = ideal[i, k]
+            reach = abs(demand[i, k] - x)
+            lo[k] = max(lo[k], x - reach)
+            hi[k] = min(hi[k], x + reach)
+    return lo, hi
+
+
+@njit(cache=True)
+def demand_box(s, b: int, signers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """On each issue, the terms that meet every signatory's public demand (`acceptable_terms`); an issue off the
+    table stays at the status quo. Where the demands are incompatible, lo > hi."""
+    lo, hi = acceptable_terms(s.ideal[b], s.demand[b], signers)
+    for k in range(lo.shape[0]):
         if s.on_table[b, k] < 0.5:
             lo[k] = s.status_quo[b, k]
             hi[k] = s.status_quo[b, k]
-            continue
-        lo[k] = 0.0
-        hi[k] = 1.0
-        for i in signers:
-            x = s.ideal[b, i, k]
-            reach = abs(s.demand[b, i, k] - x)
-            lo[k] = max(lo[k], x - reach)
-            hi[k] = min(hi[k], x + reach)
     return lo, hi
 
 
@@ -424,26 +437,28 @@ def nash_many(s, b: int, signers: np.ndarray, d: np.ndarray, w: np.ndarray, lo: 
 
 
 @njit(cache=True)
-def propose(s, b: int, signers: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, bool]:
-    """The mediator's offer for run b and whether it beats every signatory's disagreement point.
+def propose(s, b: int, signers: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, bool, bool]:
+    """The mediator's offer for run b, whether it beats every signatory's disagreement point, and whether the
+    signatories' public demands are compatible (`demand_box` non-empty).
 
     Args:
         signers: actor indices of the signatories.
         d: their disagreement points, in the same order.
     """
     n = signers.shape[0]
-    if n == 0:
-        return s.status_quo[b].copy(), False
     lo, hi = demand_box(s, b, signers)
-    if not compatible(lo, hi):
+    meet = compatible(lo, hi)
+    if n == 0:
+        return s.status_quo[b].copy(), False, meet
+    if not meet:
         # No terms meet every public demand: the forecast of where the demands are heading, not signable.
         for k in range(lo.shape[0]):
             if lo[k] > hi[k]:
                 lo[k] = hi[k] = 0.5 * (lo[k] + hi[k])
-        return weighted_median(s, b, lo, hi), False
+        return weighted_median(s, b, lo, hi), False, meet
     median = weighted_median(s, b, lo, hi)
     if n < 2:
-        return median, False
+        return median, False, meet
     w = np.empty(n)
     for m in range(n):
         w[m] = max(s.actor_params[b, signers[m], CAPABILITY], 1e-6)
@@ -452,5 +467,5 @@ def propose(s, b: int, signers: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, 
     else:
         z, ok = nash_many(s, b, signers, d, w, lo, hi, median)
     if not ok:
-        return median, False
-    return z, True
+        return median, False, meet
+    return z, True, meet

@@ -146,11 +146,10 @@ def evaluate(s, b: int, turn: int) -> None:
         d = np.empty(signers.shape[0])
         for m in range(signers.shape[0]):
             d[m] = alternative(s, b, signers[m], war, public, cost, False)
-        offer, feasible = bargaining.propose(s, b, signers, d)
+        offer, feasible, meet = bargaining.propose(s, b, signers, d)
         s.offer[b] = offer
         s.run_state[b, OFFER_FEASIBLE] = 1.0 if feasible else 0.0
-        lo, hi = bargaining.demand_box(s, b, signers)
-        s.run_state[b, DEMANDS_COMPATIBLE] = 1.0 if bargaining.compatible(lo, hi) else 0.0
+        s.run_state[b, DEMANDS_COMPATIBLE] = 1.0 if meet else 0.0
         terms = offer
     else:
         terms = s.terms[b].copy()

@@ -20,6 +20,7 @@ from numba import njit
 from model.layout import (PAIN, A_SANCTION, A_SUPPLY, A_WITHDRAW, AUDIENCE_COST, CONCESSION, E_RETREAT, E_SUPPLIED,
                           ENFORCING, ENGAGED, FORCE, FORCE0, SANCTIONING, SUPPLY_COST, SUPPLY_RATE,
                           THREAT_DEADLINE, WEEK_COST, E_SUPPLYING)
+from model.rules.bargaining import acceptable_terms
 
 
 @njit(cache=True)
@@ -31,18 +32,16 @@ def _retreat(s, b: int, i: int, k: int, old: float, new: float) -> float:
 
 
 @njit(cache=True)
-def _gap(s, b: int, k: int) -> float:
-    """How far apart the engaged veto players' acceptable terms on issue k are (0 when some terms meet every
-    public demand): the retreat, in reach, that still separates them."""
-    lo = 0.0
-    hi = 1.0
-    for i in range(s.camp.shape[0]):
+def _engaged_vetoes(s, b: int) -> np.ndarray:
+    """The engaged veto players of run b."""
+    n_a = s.camp.shape[0]
+    out = np.empty(n_a, dtype=np.int64)
+    n = 0
+    for i in range(n_a):
         if s.veto[i] and s.actor_state[b, i, ENGAGED] > 0.5:
-            x = s.ideal[b, i, k]
-            reach = abs(s.demand[b, i, k] - x)
-            lo = max(lo, x - reach)
-            hi = min(hi, x + reach)
-    return max(lo - hi, 0.0)
+            out[n] = i
+            n += 1
+    return out[:n]
 
 
 @njit(cache=True)
@@ -59,8 +58,11 @@ def move_demands(s, b: int) -> None:
     for i in range(n_a):
         for k in range(n_k):
             target[i, k] = min(max(s.demand[b, i, k] + s.concede[b, i, k] + s.link[b, i, k], 0.0), 1.0)
+    # How far apart the engaged veto players' acceptable terms on each issue are (0 when some terms meet every
+    # public demand): the retreat, in reach, that still separates them.
+    lo, hi = acceptable_terms(s.ideal[b], s.demand[b], _engaged_vetoes(s, b))
     for k in range(n_k):
-        gap = _gap(s, b, k)
+        gap = max(lo[k] - hi[k], 0.0)
         if gap <= 0.0:
             continue
         closing = 0.0
