@@ -61,9 +61,9 @@ def test_random_scenarios_keep_every_quantity_in_range(data, seed):
         advance(world, players)
         # Without a truce, the offer stays within the range of the signatories' public demands.
         at_table = world.engaged[:, signers] & (world.suspended_until[:, signers] < world.turn)
-        demands = np.where(at_table[:, :, None], world.demand[:, signers, :], np.nan)
-        with np.errstate(invalid="ignore"):
-            lo, hi = np.nanmin(demands, axis=1), np.nanmax(demands, axis=1)
+        present = at_table[:, :, None]
+        lo = np.where(present, world.demand[:, signers, :], np.inf).min(axis=1)
+        hi = np.where(present, world.demand[:, signers, :], -np.inf).max(axis=1)
         checked = world.on_table & ~world.ceasefire[:, None] & (at_table.sum(axis=1) >= 2)[:, None]
         assert np.all(~checked | ((world.offer >= lo - 1e-9) & (world.offer <= hi + 1e-9)))
         assert np.all((world.demand >= 0.0) & (world.demand <= 1.0))
