@@ -5,7 +5,7 @@ A SALib sample of the uncertain parameters (Sobol' via Saltelli/Sobol sequences,
 run as one array program: each sample point gets `replicates` seeded runs (`run_replicates(..., per_run=...)`), and
 the model output at the point is the mean over them (share durable; mean US concession; mean US utility). Indices come with SALib's
 bootstrap confidence intervals. The default uncertain set and its ranges are defined here and documented in
-`docs/model.md` ("Uncertain parameters").
+`docs/model.md` ("Uncertain parameters and sensitivity").
 """
 
 from __future__ import annotations
