@@ -48,6 +48,9 @@ def _closed_port() -> int:
         return s.getsockname()[1]
 
 
+_SAMESITE_WARNING = "ignore:Cookies with samesite=none require https:UserWarning"
+
+
 def offline_env(base: dict[str, str] | None = None) -> dict[str, str]:
     """The server's environment: assets from solara-assets via the proxy, no CDN, no telemetry, headless plots."""
     env = dict(os.environ if base is None else base)
@@ -59,6 +62,9 @@ def offline_env(base: dict[str, str] | None = None) -> dict[str, str]:
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",
         "MPLBACKEND": "Agg",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])),
+        # Solara warns on every visit over http to a host other than "localhost" (127.0.0.1 is our default) that
+        # its session cookie falls back to samesite=lax: the right cookie for a page nobody embeds in an iframe.
+        "PYTHONWARNINGS": ",".join(filter(None, [env.get("PYTHONWARNINGS"), _SAMESITE_WARNING])),
     })
     return env
 
