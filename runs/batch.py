@@ -4,7 +4,7 @@ Output folder layout (`docs/batch.md`):
 
     metadata.json        the experiment file's text and sha256, its fingerprint, package version, times
     manifest.json        the plan (chunk size, runs) and every chunk finished so far, with each file's sha256
-    samples.parquet      the sampled uncertainties, one row per sample
+    samples.parquet      the sampled uncertainties, one row per sample (written again on every resume)
     runs/*.parquet       one file per chunk: one tidy row per run
     traces/model/*.parquet, traces/actor/*.parquet    per-turn tables (with --traces)
     .lock                held (flock) by the one batch writing to the folder
@@ -360,8 +360,9 @@ def open_output(out: Path, exp: Experiment, traces: bool, chunk_size: int | None
             manifest.setdefault("levers", exp.labels())  # (a folder from before the manifest named its levers)
             for tmp in out.rglob(".*.tmp"):
                 tmp.unlink(missing_ok=True)
-            if not (out / "samples.parquet").is_file():
-                _write_parquet(out / "samples.parquet", exp.sample_table)
+            # The sample table follows from the experiment (the same fingerprint), so it is written again on every
+            # resume: a missing or damaged copy is mended rather than checked.
+            _write_parquet(out / "samples.parquet", exp.sample_table)
             output = Output(out, manifest, lock, tables)
             check_size(exp, manifest["chunk_size"])
             output.drop_damaged()  # a chunk counts only if every one of its files is there, intact

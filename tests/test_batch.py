@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -283,6 +284,18 @@ def test_a_damaged_chunk_is_named_when_loading_and_redone_on_resume(reference, e
     report = batch.run_batch(experiment.load(exp_file), finished, chunk_size=CHUNK, progress=False)
     assert report.runs_done_before == report.total_runs - CHUNK  # only the damaged chunk was redone
     assert_frames_equal(batch.load_results(finished), reference)
+
+
+@pytest.mark.parametrize("how", ["truncated", "edited"])
+def test_a_damaged_sample_table_is_written_again_on_resume(exp_file, finished, how):
+    samples = finished / "samples.parquet"
+    exp = experiment.load(exp_file)
+    if how == "truncated":
+        _damage(samples, how)
+    else:  # a readable file with other values (a stray edit)
+        (exp.sample_table * 2).to_parquet(samples, index=False)
+    batch.run_batch(exp, finished, chunk_size=CHUNK, progress=False)
+    pd.testing.assert_frame_equal(pd.read_parquet(samples), exp.sample_table.reset_index(drop=True))
 
 
 def test_a_second_batch_on_a_busy_folder_is_refused(reference, exp_file, tmp_path):
