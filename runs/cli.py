@@ -34,12 +34,13 @@ class OneLineErrors(TyperGroup):
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
-        from runs.processes import Stopped, ctrl_c_noted, signal_name, terminate_stops
+        from runs.processes import Stopped, ctrl_c_noted, signal_name, stops_never_swallowed, terminate_stops
 
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
-            with terminate_stops(), ctrl_c_noted() as ctrl_c:  # SIGTERM or SIGHUP: one line and 128 + its number
+            # SIGTERM or SIGHUP: one line and 128 + its number; a stop raised inside a finalizer is sent again.
+            with stops_never_swallowed(), terminate_stops(), ctrl_c_noted() as ctrl_c:
                 code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
             if code == 130 and ctrl_c:  # Typer turns Ctrl-C into a silent exit with status 130
                 typer.echo("interrupted by SIGINT", err=True)

@@ -16,6 +16,7 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -91,6 +92,37 @@ def ctrl_c_noted() -> Iterator[list[int]]:
         yield noted
     finally:
         signal.signal(signal.SIGINT, old)
+
+
+@contextlib.contextmanager
+def stops_never_swallowed() -> Iterator[None]:
+    """Meanwhile, a stop that Python swallowed is delivered again.
+
+    A signal handler runs wherever the main thread happens to be, and that can be a weakref callback or a `__del__`
+    (the garbage collector runs them at any moment, importlib's module cache among them). The KeyboardInterrupt or
+    `Stopped` the handler raises there cannot propagate: Python prints it as an "Exception ignored" traceback and
+    carries on, and the command would neither stop nor say one line. Such an exception reaches
+    `sys.unraisablehook`; this hook prints nothing and sends the same signal again a moment later, from a helper
+    thread, so that the handler runs once more at another point of the main thread. Every other unraisable
+    exception goes to the previous hook.
+    """
+    previous = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        exc = unraisable.exc_value
+        signum = signal.SIGINT if isinstance(exc, KeyboardInterrupt) else getattr(exc, "signum", None)
+        if not isinstance(exc, (KeyboardInterrupt, Stopped)) or signum is None:
+            previous(unraisable)
+            return
+        again = threading.Timer(0.01, os.kill, (os.getpid(), signum))
+        again.daemon = True
+        again.start()
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
 
 
 def _watch_parent(parent: int) -> None:

@@ -35,3 +35,42 @@ def test_signal_during_start_up_is_one_line(signum: int) -> None:
         assert proc.returncode in allowed, (delay, proc.returncode, err)
         if proc.returncode == 128 + signum:
             assert len(err.strip().splitlines()) == 1, (delay, err)
+
+
+SWALLOWED = """
+import signal, sys, time, weakref
+from runs.processes import Stopped, ctrl_c_noted, stops_never_swallowed, terminate_stops
+
+class Thing:
+    pass
+
+def callback(_ref):  # a weakref callback, as the garbage collector runs them at any moment
+    signal.raise_signal(int(sys.argv[1]))  # the handler runs here, where an exception cannot propagate
+    sum(range(10))
+
+try:
+    with stops_never_swallowed(), terminate_stops(), ctrl_c_noted():
+        thing = Thing()
+        ref = weakref.ref(thing, callback)
+        del thing
+        print("went on", flush=True)  # Python swallowed the handler's exception and carried on
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            time.sleep(0.01)
+        print("never stopped", flush=True)
+except KeyboardInterrupt:
+    print("stopped", flush=True)
+except Stopped:
+    print("stopped", flush=True)
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_raised_inside_a_finalizer_is_delivered_again(signum: int) -> None:
+    """A handler that fires inside a weakref callback (or `__del__`) raises where Python can only print "Exception
+    ignored" and go on (run 3 of a loop of fresh-clone test runs, SIGINT 0.8 s into start-up); the command must
+    still stop, and quietly."""
+    done = subprocess.run([sys.executable, "-c", SWALLOWED, str(int(signum))], capture_output=True, text=True,
+                          timeout=120)
+    assert done.stdout.split() == ["went", "on", "stopped"], (done.stdout, done.stderr)
+    assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr, done.stderr
