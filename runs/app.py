@@ -507,31 +507,39 @@ def Page():
                            ("incident", fresh.incident_rate), ("turns_text", str(fresh.turns))):
             c[key].set(value)
 
-    # Validate on every render: a bad value shows its message once, under its field, and blocks Reset and Compare.
-    errors: dict[str, str | None] = {"seed": None, "turns": None}
-    try:
-        seed = views.parse_seed(c["seed_text"].value)
-    except CeasefireError as exc:
-        seed, errors["seed"] = None, str(exc)
-    try:
-        turns = views.parse_turns(c["turns_text"].value)
-    except CeasefireError as exc:
-        turns, errors["turns"] = None, str(exc)
-    settings = None
-    if seed is not None and turns is not None:
-        settings = views.Settings(
+    def read_controls() -> tuple[views.Settings | None, dict[str, str | None]]:
+        """The settings the controls hold when called (None if a value is bad), and each field's error. A click
+        calls it again rather than using its render's copy: a Reset pressed while a change is still being drawn
+        runs with the change."""
+        errors: dict[str, str | None] = {"seed": None, "turns": None}
+        try:
+            seed = views.parse_seed(c["seed_text"].value)
+        except CeasefireError as exc:
+            seed, errors["seed"] = None, str(exc)
+        try:
+            turns = views.parse_turns(c["turns_text"].value)
+        except CeasefireError as exc:
+            turns, errors["turns"] = None, str(exc)
+        if seed is None or turns is None:
+            return None, errors
+        return views.Settings(
             scenario=c["scenario"].value, us_strategy=c["us_strategy"].value, russia_strategy=c["russia_strategy"].value,
             us_credibility=c["us_credibility"].value, us_commitment=c["us_commitment"].value,
             russia_resolve=c["russia_resolve"].value,
             perception_noise=None if c["noise"].value is None else float(c["noise"].value),
-            incident_rate=float(c["incident"].value), turns=turns, seed=seed, custom=custom.get(c["scenario"].value))
+            incident_rate=float(c["incident"].value), turns=turns, seed=seed,
+            custom=custom.get(c["scenario"].value)), errors
+
+    # Validate on every render: a bad value shows its message once, under its field, and blocks Reset and Compare.
+    settings, errors = read_controls()
     pending = settings is not None and settings != run.settings
 
     def on_reset():
-        if settings is None:
+        chosen, _ = read_controls()
+        if chosen is None:
             return
         try:
-            fresh = views.Run(settings)
+            fresh = views.Run(chosen)
         except CeasefireError as exc:
             set_reset_error(f"not reset: {exc}")
             return
