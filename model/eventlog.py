@@ -115,11 +115,11 @@ def describe(world: World, report: TurnReport, b: int = 0) -> list[str]:
                  if world.veto[i]]
         out.append(f"CEASEFIRE SIGNED on terms {_terms(world, world.terms[b])}"
                    + (f"; audience costs of retreating to them: {', '.join(costs)}" if costs else ""))
-    apart = _apart(world, world.demand[b], b)
-    if not world.ceasefire[b] and apart and (report.turn == 1 or apart != _apart(world, report.demand_before[b], b)):
+    apart, apart_before = _apart(world, world.demand[b], b), _apart(world, report.demand_before[b], b)
+    if not world.ceasefire[b] and apart and (report.turn == 1 or apart != apart_before):
         out.append(f"no deal: public demands still apart on {', '.join(apart)}")
     blocker = int(world.run_event("blocker")[b])
-    just_met = not apart and bool(_apart(world, report.demand_before[b], b))
+    just_met = not apart and bool(apart_before)
     if blocker >= 0 and not world.ceasefire[b] and not apart and (blocker != report.blocker_before[b] or just_met):
         out.append(f"no deal: {names[blocker]} blocks it (its alternative beats the offer by "
                    f"{-float(world.run_event('blocker_margin')[b]):.3f})")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from agents.observation import Observation
+from model.rules.moves import payable_shares
 
 _OPEN = 1e-9
 
@@ -81,12 +82,9 @@ def affordable(obs: Observation, delta: np.ndarray) -> np.ndarray:
     a week's retreats down alike beyond it (docs/decisions.md S14), so a strategy that remembers what it offered
     should remember this, not its ask."""
     world = obs.world
-    me, ideal = world.position[:, obs.me, :], world.ideal[:, obs.me, :]
-    new = np.clip(me + delta, 0.0, 1.0)
-    retreat = (world.salience[:, obs.me, :] * np.maximum(np.abs(new - ideal) - np.abs(me - ideal), 0.0)).sum(axis=1)
-    cost = world.actor_param("audience_cost")[:, obs.me] * retreat
-    pain = np.maximum(world.pain[:, obs.me], 0.0)
-    share = np.where(cost > pain, pain / np.where(cost > 0.0, cost, 1.0), 1.0)
+    me = world.position[:, obs.me, :]
+    share = payable_shares(world.ideal[:, obs.me, :], world.salience[:, obs.me, :], me, np.clip(me + delta, 0.0, 1.0),
+                           world.actor_param("audience_cost")[:, obs.me], world.pain[:, obs.me])
     return delta * share[:, None]
 
 

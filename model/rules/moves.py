@@ -32,6 +32,34 @@ def _retreat(s, b: int, i: int, k: int, old: float, new: float) -> float:
 
 
 @njit(cache=True)
+def payable_share(ideal: np.ndarray, salience: np.ndarray, old: np.ndarray, new: np.ndarray, audience: float,
+                  pain: float) -> float:
+    """The share of one actor's week of moves, from demands `old` to `new` ((K,) each), that the pain of no deal it
+    holds pays for (S14): 1 if `audience` x the salience-weighted retreat costs no more than `pain`, else pain over
+    that cost. A negative pain (a gain) pays for nothing."""
+    asked = 0.0
+    for k in range(ideal.shape[0]):
+        worse = abs(new[k] - ideal[k]) - abs(old[k] - ideal[k])
+        if worse > 0.0:
+            asked += salience[k] * worse
+    held = max(pain, 0.0)
+    if asked > 0.0 and audience * asked > held:
+        return held / (audience * asked)
+    return 1.0
+
+
+@njit(cache=True)
+def payable_shares(ideal: np.ndarray, salience: np.ndarray, old: np.ndarray, new: np.ndarray, audience: np.ndarray,
+                   pain: np.ndarray) -> np.ndarray:
+    """`payable_share` for each run of a batch: (B, K) ideals, saliences and demands, (B,) audience costs and pains
+    (what a strategy uses to foresee how far the rules will let its moves go)."""
+    out = np.empty(ideal.shape[0])
+    for b in range(ideal.shape[0]):
+        out[b] = payable_share(ideal[b], salience[b], old[b], new[b], audience[b], pain[b])
+    return out
+
+
+@njit(cache=True)
 def _engaged_vetoes(s, b: int) -> np.ndarray:
     """The engaged veto players of run b."""
     n_a = s.camp.shape[0]
@@ -81,13 +109,8 @@ def move_demands(s, b: int) -> None:
         if s.actor_state[b, i, ENGAGED] < 0.5:
             continue
         audience = s.actor_params[b, i, AUDIENCE_COST]
-        asked = 0.0
-        for k in range(n_k):
-            asked += _retreat(s, b, i, k, s.demand[b, i, k], target[i, k])
         held = max(s.actor_state[b, i, PAIN], 0.0)  # a negative cost (a gain) is no pain to pay with
-        share = 1.0
-        if asked > 0.0 and audience * asked > held:
-            share = held / (audience * asked)
+        share = payable_share(s.ideal[b, i], s.salience[b, i], s.demand[b, i], target[i], audience, held)
         moved = 0.0
         retreat = 0.0
         for k in range(n_k):
